@@ -1,0 +1,58 @@
+using System.Security.Cryptography.X509Certificates;
+using Alteran.Net.Http;
+using Alteran.Net.Xrpc;
+using Microsoft.Extensions.Logging;
+
+namespace Alteran.Net.Hosting;
+
+/// <summary>
+/// Builds the server from options: limits, CORS, TLS, the route table. PDS handlers are registered here (in
+/// <see cref="RegisterRoutes"/>) as they arrive; tests call <see cref="CreateServer"/> with their own router.
+/// </summary>
+public static class ServerComposition
+{
+    /// <summary>HTTP limits derived from options.</summary>
+    public static HttpServerOptions CreateServerOptions(AlteranOptions options)
+    {
+        var server = new HttpServerOptions
+        {
+            EndPoint = options.Listen,
+            Limits = new HttpLimits
+            {
+                DefaultMaxBodyBytes = options.MaxJsonBytes,
+                MaxConnections = options.MaxConnections,
+                MaxConnectionsPerIp = options.MaxConnectionsPerIp,
+                HeaderTimeout = TimeSpan.FromSeconds(options.HeaderTimeoutSeconds),
+                KeepAliveTimeout = TimeSpan.FromSeconds(options.KeepAliveTimeoutSeconds),
+            },
+        };
+
+        if (options.TlsCertificatePath is not null && options.TlsKeyPath is not null)
+        {
+            server.Certificate = X509Certificate2.CreateFromPemFile(options.TlsCertificatePath, options.TlsKeyPath);
+        }
+
+        return server;
+    }
+
+    /// <summary>Registers every route the PDS serves.</summary>
+    public static XrpcRouter RegisterRoutes(AlteranOptions options, IReadOnlyList<IReadinessCheck> readinessChecks)
+    {
+        var router = new XrpcRouter();
+        BuiltInRoutes.Register(router, readinessChecks);
+        // PDS handlers (accounts, repo, sync) register here, e.g.
+        //   router.MapProcedure("com.atproto.repo.applyWrites", repo.ApplyWritesAsync, options.MaxApplyWritesBytes);
+        //   router.MapProcedure("com.atproto.repo.uploadBlob", blobs.UploadAsync, options.MaxBlobBytes);
+        //   router.MapSubscription("com.atproto.sync.subscribeRepos", firehose.SubscribeAsync);
+        return router;
+    }
+
+    /// <summary>Creates (but does not start) the server.</summary>
+    public static HttpServer CreateServer(AlteranOptions options, XrpcRouter router, ILoggerFactory loggerFactory)
+    {
+        ILogger logger = loggerFactory.CreateLogger("Alteran.Net");
+        var cors = new CorsPolicy(options.CorsOrigins);
+        var application = new XrpcApplication(router, cors, logger);
+        return new HttpServer(CreateServerOptions(options), application, logger);
+    }
+}

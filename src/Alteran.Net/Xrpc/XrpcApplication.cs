@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Alteran.Net.Hosting;
+using Alteran.Net.Http;
+using Alteran.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+
+namespace Alteran.Net.Xrpc;
+
+/// <summary>
+/// The XRPC edge: CORS, routing by NSID bytes (<c>/xrpc/&lt;nsid&gt;</c>) or plain path, per-route body limits,
+/// and mapping of errors to <c>{"error","message"}</c> bodies. Unknown XRPC methods get 404
+/// <c>MethodNotImplemented</c>, a wrong HTTP method 405 with <c>Allow</c>; 500s carry no detail.
+/// </summary>
+public sealed class XrpcApplication : IHttpApplication
+{
+    private readonly XrpcRouter _router;
+    private readonly CorsPolicy _cors;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the application; freezes <paramref name="router"/>.</summary>
+    public XrpcApplication(XrpcRouter router, CorsPolicy cors, ILogger logger)
+    {
+        _router = router;
+        _cors = cors;
+        _logger = logger;
+        router.Freeze();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ProcessRequestAsync(HttpContext context)
+    {
+        HttpRequest request = context.Request;
+        HttpResponse response = context.Response;
+        bool hasOrigin = request.TryGetHeader("origin"u8, out ReadOnlySpan<byte> origin);
+        ReadOnlySpan<byte> path = request.Path;
+        bool isXrpc = path.StartsWith("/xrpc/"u8);
+        XrpcRoute? route = isXrpc ? _router.FindMethod(path[6..]) : _router.FindPath(path);
+
+        if (request.Method == HttpMethod.Options)
+        {
+            if (hasOrigin && request.TryGetHeader("access-control-request-method"u8, out _))
+            {
+                _cors.WritePreflight(context, origin);
+            }
+            else
+            {
+                response.StatusCode = 204;
+                response.AddHeader("Allow"u8, route is null ? "GET, HEAD, POST, OPTIONS"u8 : route.AllowHeader);
+                response.WriteEmpty();
+            }
+
+            return;
+        }
+
+        if (hasOrigin)
+        {
+            _cors.ApplyToResponse(context, origin);
+        }
+
+        if (route is null)
+        {
+            if (isXrpc)
+            {
+                response.WriteXrpcError(404, "MethodNotImplemented", "Method Not Implemented");
+            }
+            else
+            {
+                response.WriteXrpcError(404, "NotFound", "Not Found");
+            }
+
+            return;
+        }
+
+        if (!route.Allows(request.Method))
+        {
+            response.AddHeader("Allow"u8, route.AllowHeader);
+            response.WriteXrpcError(405, "InvalidRequest", "Incorrect HTTP method");
+            return;
+        }
+
+        context.RouteData = route;
+        if (route.MaxBodyBytes is { } max)
+        {
+            context.MaxRequestBodySize = max;
+        }
+
+        if (request.ContentLength > context.MaxRequestBodySize)
+        {
+            response.WriteXrpcError(413, "PayloadTooLarge", "Request body too large");
+            return;
+        }
+
+        try
+        {
+            await route.Handler(context).ConfigureAwait(false);
+        }
+        catch (XrpcException ex)
+        {
+            Log.XrpcError(_logger, context.RequestId, route.Name, ex.StatusCode, ex.Error);
+            WriteErrorIfPossible(response, ex.StatusCode, ex.Error, ex.ErrorMessage);
+        }
+        catch (WebSocketHandshakeException ex)
+        {
+            Log.XrpcError(_logger, context.RequestId, route.Name, ex.StatusCode, "InvalidRequest");
+            WriteErrorIfPossible(response, ex.StatusCode, "InvalidRequest", ex.Message);
+        }
+        catch (Exception ex) when (ex is QueryStringException or JsonException)
+        {
+            Log.XrpcError(_logger, context.RequestId, route.Name, 400, "InvalidRequest");
+            WriteErrorIfPossible(response, 400, "InvalidRequest", ex is JsonException ? "Invalid JSON body" : ex.Message);
+        }
+    }
+
+    private static void WriteErrorIfPossible(HttpResponse response, int status, string error, string? message)
+    {
+        if (!response.HasStarted)
+        {
+            response.WriteXrpcError(status, error, message);
+        }
+    }
+}
