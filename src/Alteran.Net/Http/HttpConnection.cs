@@ -184,7 +184,8 @@ internal sealed partial class HttpConnection : ITrackedConnection
                 switch ((TimeoutReason)Interlocked.Exchange(ref _timeoutReason, 0))
                 {
                     case TimeoutReason.Headers:
-                        throw BadHttpRequestException.Create(RequestRejectionReason.HeadersTimeout);
+                        await RejectAsync(BadHttpRequestException.Create(RequestRejectionReason.HeadersTimeout)).ConfigureAwait(false);
+                        return;
                     case TimeoutReason.KeepAlive:
                     case TimeoutReason.Shutdown:
                         if (!inRequest)

@@ -132,6 +132,11 @@ public sealed class HttpResponse
         }
 
         HasStarted = true;
+        if (_connection.Server.IsShuttingDown)
+        {
+            _connection.KeepAlive = false;
+        }
+
         int status = StatusCode;
         var w = new BufferWriter(_connection.Output);
         ReadOnlySpan<byte> statusLine = ReasonPhrases.StatusLine(status);
