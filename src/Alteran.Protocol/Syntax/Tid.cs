@@ -8,6 +8,9 @@ namespace Alteran.Protocol.Syntax;
 /// 10-bit clock id) written as 13 characters of base32-sortable (<c>234567abcdefghijklmnopqrstuvwxyz</c>), so the
 /// text sorts like the number. Used for record keys and repository revisions (<c>rev</c>).
 /// Held inline as the integer; <c>default(Tid)</c> is <c>2222222222222</c> (timestamp 0, clock 0).
+/// Syntax follows the interop vectors: the first character may be <c>2</c>-<c>7</c> or <c>a</c>-<c>j</c>, which also
+/// admits values with bit 63 set (first character <c>c</c>-<c>j</c>); such a TID's <see cref="Timestamp"/> is above
+/// <see cref="MaxTimestamp"/>. <see cref="TidClock"/> never issues one.
 /// </summary>
 public readonly struct Tid : IEquatable<Tid>, IComparable<Tid>
 {
@@ -26,8 +29,8 @@ public readonly struct Tid : IEquatable<Tid>, IComparable<Tid>
 
     private Tid(ulong value) => _value = value;
 
-    /// <summary>The 63-bit integer value.</summary>
-    public long Value => (long)_value;
+    /// <summary>The integer value.</summary>
+    public ulong Value => _value;
 
     /// <summary>Microseconds since the Unix epoch.</summary>
     public long Timestamp => (long)(_value >> 10);
@@ -46,13 +49,8 @@ public readonly struct Tid : IEquatable<Tid>, IComparable<Tid>
         return new Tid(((ulong)microseconds << 10) | (uint)clockId);
     }
 
-    /// <summary>The TID with the given 63-bit integer value.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
-    public static Tid FromValue(long value)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(value);
-        return new Tid((ulong)value);
-    }
+    /// <summary>The TID with the given integer value.</summary>
+    public static Tid FromValue(ulong value) => new(value);
 
     /// <summary>True when <paramref name="value"/> is a valid TID.</summary>
     public static bool IsValid(ReadOnlySpan<char> value) => TryDecode(value, out _);
