@@ -1,3 +1,5 @@
+using Alteran.Protocol.Syntax;
+
 namespace Alteran.Net.Xrpc;
 
 /// <summary>
@@ -154,24 +156,7 @@ public sealed class XrpcRouter
         return h;
     }
 
-    // TODO(syntax): use Alteran.Protocol.Syntax.Nsid.IsValid once the syntax branch lands; this only rules out obvious mistakes.
-    private static bool IsPlausibleNsid(string nsid)
-    {
-        if (nsid.Length is 0 or > 317 || nsid.Split('.').Length < 3)
-        {
-            return false;
-        }
-
-        foreach (char c in nsid)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not '.' and not '-')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool IsPlausibleNsid(string nsid) => Nsid.IsValid(nsid.AsSpan());
 
     /// <summary>Registers a built-in XRPC name that is not an NSID (<c>_health</c>).</summary>
     internal XrpcRouter MapBuiltIn(string name, XrpcMethodKind kind, RequestHandler handler)

@@ -15,7 +15,7 @@ public class HttpServerTests
             ReadOnlyMemory<byte> body = await ctx.ReadBodyAsync();
             ctx.Response.WriteBody(body.Span, "application/octet-stream"u8);
         }, maxBodyBytes: 64 * 1024);
-        router.MapProcedure("com.example.stream-echo", async ctx =>
+        router.MapProcedure("com.example.streamEcho", async ctx =>
         {
             // Streams the request body back as a chunked response, reading and writing in small pieces.
             ResponseBodyWriter writer = ctx.Response.StartBody("application/octet-stream"u8);
@@ -135,7 +135,7 @@ public class HttpServerTests
         byte[] payload = new byte[100_000];
         Random.Shared.NextBytes(payload);
         var sb = new MemoryStream();
-        sb.Write("POST /xrpc/com.example.stream-echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"u8);
+        sb.Write("POST /xrpc/com.example.streamEcho HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"u8);
         for (int i = 0; i < payload.Length; i += 9999)
         {
             int n = Math.Min(9999, payload.Length - i);
