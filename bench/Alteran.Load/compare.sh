@@ -33,6 +33,7 @@ run() { # label url command...
 export ALTERAN_MAX_CONNECTIONS_PER_IP=100000 ALTERAN_MAX_CONNECTIONS=100000 ALTERAN_DATA="$DATA" ALTERAN_LOG_LEVEL=Warning
 run alteran http://127.0.0.1:2583/xrpc/_health env ALTERAN_LISTEN=127.0.0.1:2583 dotnet src/Alteran.Net/bin/Release/net10.0/alteran.dll
 run kestrel http://127.0.0.1:5080/xrpc/_health dotnet bench/Alteran.Kestrel/bin/Release/net10.0/Alteran.Kestrel.dll 5080
-if [ -x artifacts/aot/alteran ]; then
-  run alteran-aot http://127.0.0.1:2584/xrpc/_health env ALTERAN_LISTEN=127.0.0.1:2584 artifacts/aot/alteran
+AOT=${AOT:-artifacts/aot/alteran}
+if [ -x "$AOT" ]; then
+  run alteran-aot http://127.0.0.1:2584/xrpc/_health env ALTERAN_LISTEN=127.0.0.1:2584 "$AOT"
 fi

@@ -174,6 +174,21 @@ internal sealed class RawClient : IDisposable
         return new RawResponse(status, headers, body);
     }
 
+    /// <summary>Reads until the server closes the connection.</summary>
+    public async Task<byte[]> ReadToEndAsync()
+    {
+        var ms = new MemoryStream();
+        ms.Write(_buffer, _start, _end - _start);
+        _start = _end = 0;
+        while (await FillAsync())
+        {
+            ms.Write(_buffer, _start, _end - _start);
+            _start = _end = 0;
+        }
+
+        return ms.ToArray();
+    }
+
     /// <summary>True when the server closed the connection (read returns 0) within the time limit.</summary>
     public async Task<bool> IsClosedByServerAsync(TimeSpan? within = null)
     {

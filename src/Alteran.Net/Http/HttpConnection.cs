@@ -276,7 +276,7 @@ internal sealed partial class HttpConnection : ITrackedConnection
         _context.MaxRequestBodySize = _limits.DefaultMaxBodyBytes;
         _context.RouteData = null;
         _response.Reset();
-        _bodyWriter?.Start(0, true);
+        _bodyWriter?.Start(0, true, false);
         _bodyRemaining = _request.IsChunked ? -1 : Math.Max(0, _request.ContentLength);
         _bodyReceived = 0;
         _bodyDone = !_request.HasBody;
@@ -348,7 +348,8 @@ internal sealed partial class HttpConnection : ITrackedConnection
     internal ResponseBodyWriter StartResponseBody(long contentLength)
     {
         _bodyWriter ??= new ResponseBodyWriter(this);
-        _bodyWriter.Start(contentLength, IsHeadRequest || _response.StatusCode is 204 or 304);
+        // HTTP/1.0 has no chunked coding: an unknown length is delimited by closing the connection (KeepAlive is off).
+        _bodyWriter.Start(contentLength, IsHeadRequest || _response.StatusCode is 204 or 304, chunked: contentLength < 0 && _request.IsHttp11);
         _bodyWriterActive = true;
         return _bodyWriter;
     }

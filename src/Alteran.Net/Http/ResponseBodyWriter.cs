@@ -23,9 +23,9 @@ public sealed class ResponseBodyWriter
     /// <summary>True after <see cref="CompleteAsync"/>.</summary>
     public bool IsCompleted { get; private set; }
 
-    internal void Start(long contentLength, bool suppressBody)
+    internal void Start(long contentLength, bool suppressBody, bool chunked)
     {
-        _chunked = contentLength < 0;
+        _chunked = chunked;
         _remaining = contentLength;
         _suppress = suppressBody;
         _unflushed = 0;
@@ -47,7 +47,7 @@ public sealed class ResponseBodyWriter
 
         if (!_chunked)
         {
-            if (data.Length > _remaining)
+            if (_remaining >= 0 && data.Length > _remaining)
             {
                 _connection.Abort();
                 throw new InvalidOperationException("Response body longer than its Content-Length.");
@@ -99,7 +99,7 @@ public sealed class ResponseBodyWriter
             {
                 _connection.Output.Write("0\r\n\r\n"u8);
             }
-            else if (_remaining != 0)
+            else if (_remaining > 0)
             {
                 // Shorter than declared: the client would wait for bytes that never come.
                 _connection.Abort();

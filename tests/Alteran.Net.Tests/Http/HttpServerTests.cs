@@ -161,6 +161,19 @@ public class HttpServerTests
     }
 
     [Fact]
+    public async Task Http10StreamedResponseIsDelimitedByClose()
+    {
+        await using var server = new TestServer(TestRoutes);
+        using RawClient client = await server.ConnectAsync();
+        await client.SendAsync("POST /xrpc/com.example.streamEcho HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello");
+        RawResponse r = await client.ReadResponseAsync(head: true);
+        Assert.Equal(200, r.Status);
+        Assert.False(r.Headers.ContainsKey("Transfer-Encoding"));
+        Assert.Equal("close", r.Headers["Connection"]);
+        Assert.Equal("hello", Encoding.ASCII.GetString(await client.ReadToEndAsync()));
+    }
+
+    [Fact]
     public async Task LargeStreamedResponseWithContentLength()
     {
         await using var server = new TestServer(TestRoutes);
