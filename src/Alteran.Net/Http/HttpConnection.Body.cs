@@ -48,6 +48,7 @@ internal sealed partial class HttpConnection
 
             if (result.IsCanceled)
             {
+                _input.AdvanceTo(result.Buffer.Start);
                 var reason = (TimeoutReason)Interlocked.Exchange(ref _timeoutReason, 0);
                 if (reason == TimeoutReason.Body)
                 {

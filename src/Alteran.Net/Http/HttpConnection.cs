@@ -181,6 +181,8 @@ internal sealed partial class HttpConnection : ITrackedConnection
 
             if (result.IsCanceled)
             {
+                // A cancelled read still has to be advanced (nothing consumed) before the next one.
+                _input.AdvanceTo(result.Buffer.Start);
                 switch ((TimeoutReason)Interlocked.Exchange(ref _timeoutReason, 0))
                 {
                     case TimeoutReason.Headers:
@@ -495,14 +497,8 @@ internal sealed partial class HttpConnection : ITrackedConnection
             return;
         }
 
-        try
-        {
-            _abortCts?.Cancel();
-        }
-        catch (AggregateException)
-        {
-        }
-
+        // Callbacks run on the thread pool, not on the heartbeat thread that may be calling us.
+        _ = _abortCts?.CancelAsync();
         _socket.Dispose();
     }
 
@@ -542,7 +538,6 @@ internal sealed partial class HttpConnection : ITrackedConnection
         _request.Reset();
         _response.Reset();
         ReturnBodyBuffer();
-        _abortCts?.Dispose();
         Server.Connections.Remove(this);
     }
 }

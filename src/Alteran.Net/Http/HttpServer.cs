@@ -175,7 +175,14 @@ public sealed class HttpServer : IAsyncDisposable
         catch (OperationCanceledException)
         {
             _connections.AbortAll();
-            await drained.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            try
+            {
+                await drained.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // A handler that ignores cancellation keeps its task alive; its socket is closed, so stop anyway.
+            }
         }
         finally
         {
