@@ -46,6 +46,7 @@ internal sealed partial class HttpConnection : ITrackedConnection
     private readonly HttpResponse _response;
     private readonly HttpContext _context;
     private ResponseBodyWriter? _bodyWriter;
+    private bool _bodyWriterActive;
     private CancellationTokenSource? _abortCts;
     private WebSocketConnection? _webSocket;
 
@@ -298,7 +299,7 @@ internal sealed partial class HttpConnection : ITrackedConnection
             {
                 _response.WriteEmpty();
             }
-            else if (_bodyWriter is { IsCompleted: false } && _response.HasStarted && _bodyWriterActive)
+            else if (_bodyWriterActive && _bodyWriter is { IsCompleted: false })
             {
                 await _bodyWriter.CompleteAsync().ConfigureAwait(false);
             }
@@ -344,8 +345,6 @@ internal sealed partial class HttpConnection : ITrackedConnection
             }
         }
     }
-
-    private bool _bodyWriterActive;
 
     internal ResponseBodyWriter StartResponseBody(long contentLength)
     {
