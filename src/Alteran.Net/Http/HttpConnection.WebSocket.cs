@@ -7,6 +7,8 @@ namespace Alteran.Net.Http;
 
 internal sealed partial class HttpConnection
 {
+    private bool _upgradedSlot;
+
     private static ReadOnlySpan<byte> WebSocketGuid => "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"u8;
 
     /// <summary>Validates the upgrade request, sends 101 and hands the connection over to a <see cref="WebSocketConnection"/>.</summary>
@@ -39,6 +41,12 @@ internal sealed partial class HttpConnection
             throw new WebSocketHandshakeException(400, "Missing or malformed Sec-WebSocket-Key");
         }
 
+        if (!Server.Connections.TryReserveUpgraded(RemoteAddress, Server.Options.WebSockets.MaxPerIp))
+        {
+            throw new WebSocketHandshakeException(429, "Too many WebSocket connections from this address");
+        }
+
+        _upgradedSlot = true;
         Span<byte> header = stackalloc byte[24 + 28 + 2];
         "Sec-WebSocket-Accept: "u8.CopyTo(header);
         accept.CopyTo(header[22..]);

@@ -537,6 +537,12 @@ internal sealed partial class HttpConnection : ITrackedConnection
         _request.Reset();
         _response.Reset();
         ReturnBodyBuffer();
+        if (_upgradedSlot)
+        {
+            _upgradedSlot = false;
+            Server.Connections.ReleaseUpgraded(RemoteAddress);
+        }
+
         Server.Connections.Remove(this);
     }
 }

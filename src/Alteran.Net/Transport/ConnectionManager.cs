@@ -10,6 +10,7 @@ public sealed class ConnectionManager
 {
     private readonly ConcurrentDictionary<long, ITrackedConnection> _connections = new();
     private readonly Dictionary<IPAddress, int> _perIp = new();
+    private readonly Dictionary<IPAddress, int> _upgradedPerIp = new();
     private readonly int _maxConnections;
     private readonly int _maxPerIp;
     private int _count;
@@ -44,6 +45,41 @@ public sealed class ConnectionManager
             _perIp[address] = current + 1;
             _count++;
             return true;
+        }
+    }
+
+    /// <summary>Reserves one of <paramref name="maxPerIp"/> upgraded (WebSocket) slots for <paramref name="address"/>.</summary>
+    public bool TryReserveUpgraded(IPAddress address, int maxPerIp)
+    {
+        lock (_perIp)
+        {
+            _upgradedPerIp.TryGetValue(address, out int current);
+            if (current >= maxPerIp)
+            {
+                return false;
+            }
+
+            _upgradedPerIp[address] = current + 1;
+            return true;
+        }
+    }
+
+    /// <summary>Frees an upgraded slot.</summary>
+    public void ReleaseUpgraded(IPAddress address)
+    {
+        lock (_perIp)
+        {
+            if (_upgradedPerIp.TryGetValue(address, out int current))
+            {
+                if (current <= 1)
+                {
+                    _upgradedPerIp.Remove(address);
+                }
+                else
+                {
+                    _upgradedPerIp[address] = current - 1;
+                }
+            }
         }
     }
 

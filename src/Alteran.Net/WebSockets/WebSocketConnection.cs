@@ -102,6 +102,11 @@ public sealed class WebSocketConnection : IAsyncDisposable
             throw new ArgumentException("Use CloseAsync to close.", nameof(opcode));
         }
 
+        if (payload.Length > _options.MaxOutboundMessageBytes)
+        {
+            throw new ArgumentException($"Message of {payload.Length} bytes exceeds the {_options.MaxOutboundMessageBytes}-byte frame limit.", nameof(payload));
+        }
+
         if (!IsOpen && opcode is not (WebSocketOpcode.Pong or WebSocketOpcode.Ping))
         {
             throw new InvalidOperationException("The WebSocket is closing.");

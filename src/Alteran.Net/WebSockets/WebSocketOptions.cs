@@ -9,6 +9,12 @@ public sealed class WebSocketOptions
     /// </summary>
     public int MaxInboundMessageBytes { get; set; } = 125;
 
+    /// <summary>Largest outbound message; the atproto event-stream spec caps frames at 5 MB (larger commits become #sync).</summary>
+    public int MaxOutboundMessageBytes { get; set; } = 5_000_000;
+
+    /// <summary>WebSocket connections one remote address may hold at once (429 beyond it).</summary>
+    public int MaxPerIp { get; set; } = 16;
+
     /// <summary>Send a ping after this long without outbound traffic.</summary>
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(30);
 

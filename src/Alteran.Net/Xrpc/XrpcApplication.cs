@@ -101,8 +101,9 @@ public sealed class XrpcApplication : IHttpApplication
         }
         catch (WebSocketHandshakeException ex)
         {
-            Log.XrpcError(_logger, context.RequestId, route.Name, ex.StatusCode, "InvalidRequest");
-            WriteErrorIfPossible(response, ex.StatusCode, "InvalidRequest", ex.Message);
+            string error = ex.StatusCode == 429 ? "RateLimitExceeded" : "InvalidRequest";
+            Log.XrpcError(_logger, context.RequestId, route.Name, ex.StatusCode, error);
+            WriteErrorIfPossible(response, ex.StatusCode, error, ex.Message);
         }
         catch (Exception ex) when (ex is QueryStringException or JsonException)
         {

@@ -53,6 +53,20 @@ public class WebSocketServerTests
 
             await ws.Completion;
         });
+        router.MapSubscription("com.example.oversized", async ctx =>
+        {
+            WebSocketConnection ws = await ctx.AcceptWebSocketAsync();
+            try
+            {
+                await ws.SendBinaryAsync(new byte[2001]);
+            }
+            catch (ArgumentException)
+            {
+                await ws.SendTextAsync("refused"u8.ToArray());
+            }
+
+            await ws.Completion;
+        });
         router.MapSubscription("com.example.flood", async ctx =>
         {
             WebSocketConnection ws = await ctx.AcceptWebSocketAsync();
@@ -209,6 +223,46 @@ public class WebSocketServerTests
         using RawClient client = await HandshakeAsync(server, "/xrpc/com.example.subscribe?n=0");
         await client.SendAsync(frames);
         await AssertClosedWithAsync(client, expected);
+    }
+
+    [Fact]
+    public async Task OutboundFrameLimitRefusesTheSend()
+    {
+        var probe = new Probe();
+        await using TestServer server = Start(probe, o => o.WebSockets.MaxOutboundMessageBytes = 2000);
+        using RawClient client = await HandshakeAsync(server, "/xrpc/com.example.oversized");
+        (byte first, byte[] payload) = await ReadFrameAsync(client);
+        Assert.Equal(0x81, first);
+        Assert.Equal("refused", Encoding.ASCII.GetString(payload));
+        await client.SendAsync(Close(1000));
+        await AssertClosedWithAsync(client, WebSocketCloseStatus.NormalClosure);
+    }
+
+    [Fact]
+    public async Task PerIpWebSocketCap()
+    {
+        var probe = new Probe();
+        await using TestServer server = Start(probe, o => o.WebSockets.MaxPerIp = 2);
+        RawClient a = await HandshakeAsync(server, "/xrpc/com.example.subscribe?n=0");
+        using RawClient b = await HandshakeAsync(server, "/xrpc/com.example.subscribe?n=0");
+        using (RawClient c = await server.ConnectAsync())
+        {
+            await c.SendAsync(Upgrade("/xrpc/com.example.subscribe?n=0"));
+            RawResponse r = await c.ReadResponseAsync();
+            Assert.Equal(429, r.Status);
+            Assert.Contains("RateLimitExceeded", r.Text);
+        }
+
+        // Closing one frees its slot.
+        await a.SendAsync(Close(1000));
+        await AssertClosedWithAsync(a, WebSocketCloseStatus.NormalClosure);
+        a.Dispose();
+        for (int i = 0; i < 100 && server.Server.ConnectionCount > 1; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        using RawClient d = await HandshakeAsync(server, "/xrpc/com.example.subscribe?n=0");
     }
 
     [Fact]
