@@ -1,25 +1,52 @@
 using Alteran.Protocol.Lexicon.Schema;
+using Alteran.Protocol.Syntax;
 
 namespace Alteran.Protocol.Lexicon;
 
 /// <summary>
-/// The lexicon string formats, checked by the identifier syntax of <c>Alteran.Protocol.Syntax</c>.
-/// The only place this namespace depends on the syntax checks.
+/// The lexicon string formats, checked on UTF-8 by <c>Alteran.Protocol.Syntax</c>: the only place this namespace
+/// depends on identifier syntax.
 /// </summary>
 internal static class LexStringFormats
 {
-    // TODO(syntax): replace the placeholders with Alteran.Protocol.Syntax calls once that branch is merged.
-    public static bool IsValid(LexStringFormat format, ReadOnlySpan<char> value) => format switch
+    public static bool IsValid(LexStringFormat format, ReadOnlySpan<byte> utf8) => format switch
     {
         LexStringFormat.None => true,
-        _ => true,
+        LexStringFormat.AtIdentifier => AtIdentifier.IsValid(utf8),
+        LexStringFormat.AtUri => AtUri.IsValid(utf8),
+        LexStringFormat.Cid => CidSyntax.IsValid(utf8),
+        // TryParse, not IsValid: it also checks the calendar (no month 13, no Feb 30), as a validator should.
+        LexStringFormat.Datetime => AtDatetime.TryParse(utf8, out _),
+        LexStringFormat.Did => Did.IsValid(utf8),
+        LexStringFormat.Handle => Handle.IsValid(utf8),
+        LexStringFormat.Nsid => Nsid.IsValid(utf8),
+        LexStringFormat.Tid => Tid.IsValid(utf8),
+        LexStringFormat.RecordKey => RecordKey.IsValid(utf8),
+        LexStringFormat.Uri => GenericUri.IsValid(utf8),
+        LexStringFormat.Language => LanguageTag.IsValid(utf8),
+        _ => false,
     };
 
-    public static bool IsValidNsid(ReadOnlySpan<char> value) => value.Length > 0 && value.Contains('.');
+    public static bool IsValidNsid(ReadOnlySpan<char> value) => Nsid.IsValid(value);
 
-    public static bool IsValidRecordKey(ReadOnlySpan<char> value) => value.Length > 0;
+    public static bool IsValidRecordKey(ReadOnlySpan<char> value) => RecordKey.IsValid(value);
 
-    public static bool IsValidTid(ReadOnlySpan<char> value) => value.Length == 13;
+    public static bool IsValidTid(ReadOnlySpan<char> value) => Tid.IsValid(value);
+
+    /// <summary>True for a CID in the form atproto links use (CIDv1, dag-cbor or raw, sha2-256), which our <see cref="Cid"/> holds.</summary>
+    public static bool IsValidLink(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length != Cid.StringLength)
+            return false;
+        Span<char> chars = stackalloc char[Cid.StringLength];
+        for (int i = 0; i < utf8.Length; i++)
+        {
+            if (utf8[i] >= 0x80)
+                return false;
+            chars[i] = (char)utf8[i];
+        }
+        return Cid.TryParse(chars, out _);
+    }
 
     /// <summary>Lower-case name of a format as written in lexicons, for messages.</summary>
     public static string Name(LexStringFormat format) => format switch

@@ -127,7 +127,7 @@ public sealed class LexiconCatalog
             return LexiconValidationResult.NotFound(collection);
         bool ok = schema.KeyKind switch
         {
-            LexRecordKeyKind.Tid => LexStringFormats.IsValid(LexStringFormat.Tid, rkey),
+            LexRecordKeyKind.Tid => LexStringFormats.IsValidTid(rkey),
             LexRecordKeyKind.Nsid => LexStringFormats.IsValidNsid(rkey),
             LexRecordKeyKind.Literal => rkey.SequenceEqual(schema.KeyLiteral),
             _ => true,

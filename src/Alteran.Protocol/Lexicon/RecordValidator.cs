@@ -140,9 +140,15 @@ internal static class RecordValidator
         if (utf8.Length < schema.MinGraphemes)
             return Fail(ref failure, $"must not be shorter than {schema.MinGraphemes} graphemes");
         needGraphemes = schema.MinGraphemes > 0 || utf8.Length > schema.MaxGraphemes;
-        if (!needGraphemes && schema.Format == LexStringFormat.None)
-            return true;
+        if (needGraphemes && !ValidateGraphemes(schema, utf8, ref failure))
+            return false;
+        if (schema.Format != LexStringFormat.None && !LexStringFormats.IsValid(schema.Format, utf8))
+            return Fail(ref failure, $"must be a valid {LexStringFormats.Name(schema.Format)}");
+        return true;
+    }
 
+    private static bool ValidateGraphemes(LexString schema, ReadOnlySpan<byte> utf8, ref ValidationFailure? failure)
+    {
         char[]? rented = null;
         Span<char> buffer = utf8.Length <= StackCharLimit
             ? stackalloc char[StackCharLimit]
@@ -150,17 +156,12 @@ internal static class RecordValidator
         try
         {
             ReadOnlySpan<char> chars = buffer[..Encoding.UTF8.GetChars(utf8, buffer)];
-            if (needGraphemes)
-            {
-                int max = schema.MaxGraphemes ?? int.MaxValue;
-                int count = Graphemes.Count(chars, max);
-                if (count > max)
-                    return Fail(ref failure, $"must not be longer than {max} graphemes");
-                if (count < schema.MinGraphemes)
-                    return Fail(ref failure, $"must not be shorter than {schema.MinGraphemes} graphemes");
-            }
-            if (schema.Format != LexStringFormat.None && !LexStringFormats.IsValid(schema.Format, chars))
-                return Fail(ref failure, $"must be a valid {LexStringFormats.Name(schema.Format)}");
+            int max = schema.MaxGraphemes ?? int.MaxValue;
+            int count = Graphemes.Count(chars, max);
+            if (count > max)
+                return Fail(ref failure, $"must not be longer than {max} graphemes");
+            if (count < schema.MinGraphemes)
+                return Fail(ref failure, $"must not be shorter than {schema.MinGraphemes} graphemes");
             return true;
         }
         finally
@@ -282,12 +283,7 @@ internal static class RecordValidator
         if (!TryGetSingleProperty(value, "$link"u8, out JsonElement link) || link.ValueKind != JsonValueKind.String)
             return false;
         using var text = new JsonStringValue(link);
-        ReadOnlySpan<byte> utf8 = text.Utf8;
-        if (utf8.Length > StackCharLimit)
-            return false;
-        Span<char> chars = stackalloc char[StackCharLimit];
-        int n = Encoding.UTF8.GetChars(utf8, chars);
-        return LexStringFormats.IsValid(LexStringFormat.Cid, chars[..n]);
+        return LexStringFormats.IsValidLink(text.Utf8);
     }
 
     /// <summary>True when <paramref name="value"/> is an object whose only property is <paramref name="name"/>.</summary>

@@ -117,8 +117,8 @@ public class BskyRecordTests
             Validate("app.bsky.feed.post", Edit(Post, o => o["embed"]!["images"]![0]!.AsObject().Remove("alt"))).Message);
         Assert.Equal("Record/embed/images/0/image mimeType must be one of image/*",
             Validate("app.bsky.feed.post", Edit(Post, o => o["embed"]!["images"]![0]!["image"]!["mimeType"] = "video/mp4")).Message);
-        Assert.Equal("Record/embed/images/0/image size must not be greater than 1000000 bytes",
-            Validate("app.bsky.feed.post", Edit(Post, o => o["embed"]!["images"]![0]!["image"]!["size"] = 1000001)).Message);
+        Assert.Equal("Record/embed/images/0/image size must not be greater than 2000000 bytes",
+            Validate("app.bsky.feed.post", Edit(Post, o => o["embed"]!["images"]![0]!["image"]!["size"] = 2000001)).Message);
         Assert.Equal("Record/facets/0/features/0/did must be a valid did",
             Validate("app.bsky.feed.post", Edit(Post, o => o["facets"]![0]!["features"]![0]!["did"] = "nope")).Message);
         Assert.Equal("Record/langs/1 must be a valid language",
