@@ -204,4 +204,22 @@ public class BskyRecordTests
         Assert.Equal("Input must have the property \"cid\"", LexiconCatalog.Default.ValidateValue("com.atproto.repo.strongRef", doc.RootElement, "Input").Message);
         Assert.Equal(LexiconValidationStatus.LexiconNotFound, LexiconCatalog.Default.ValidateValue("com.example.nothing#x", doc.RootElement).Status);
     }
+
+    [Fact]
+    public void Validating_a_valid_record_allocates_nothing()
+    {
+        using JsonDocument post = LexiconFixtures.ParseJson(Post);
+        using JsonDocument profile = LexiconFixtures.ParseJson(Profile);
+        LexiconCatalog catalog = LexiconCatalog.Default;
+        // Warm up: loads the lexicons and caches resolved references.
+        Assert.True(catalog.ValidateRecord("app.bsky.feed.post", post.RootElement).IsValid);
+        Assert.True(catalog.ValidateRecord("app.bsky.actor.profile", profile.RootElement).IsValid);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            catalog.ValidateRecord("app.bsky.feed.post", post.RootElement);
+            catalog.ValidateRecord("app.bsky.actor.profile", profile.RootElement);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }

@@ -28,3 +28,17 @@ public class GraphemeTests
         Assert.Equal(11, Graphemes.Count(new string('a', 1000), 10));
     }
 }
+
+public class JsonStringValueTests
+{
+    [Theory]
+    [InlineData("\"plain\"", "plain")]
+    [InlineData("\"line\\nbreak \\u00e9 \\ud83d\\ude00 \\\" \\\\ \\/\"", "line\nbreak é 😀 \" \\ /")]
+    [InlineData("\"\"", "")]
+    public void Reads_the_unescaped_text(string json, string expected)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        using var value = new JsonStringValue(doc.RootElement);
+        Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(value.Utf8));
+    }
+}
