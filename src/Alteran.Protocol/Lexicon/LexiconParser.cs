@@ -195,7 +195,7 @@ internal static class LexiconParser
                 break;
         }
         if (!e.TryGetProperty("record"u8, out JsonElement record) || record.ValueKind != JsonValueKind.Object
-            || !record.TryGetProperty("type"u8, out JsonElement t) || !t.ValueEquals("object"u8))
+            || !record.TryGetProperty("type"u8, out JsonElement t) || t.ValueKind != JsonValueKind.String || !t.ValueEquals("object"u8))
             throw ctx.Error(path, "record must have a \"record\" schema of type object");
         var obj = (LexObject)ParseField(ctx, record, path + "/record", 0);
         return new LexRecord(description, key, kind, literal, obj);
@@ -313,6 +313,14 @@ internal static class LexiconParser
         return OptionalString(ctx, e, "type", path) ?? throw ctx.Error(path, "schema must have a \"type\"");
     }
 
+    /// <summary>TryGetProperty that reports a non-object as a lexicon error instead of throwing InvalidOperationException.</summary>
+    private static bool TryGet(Context ctx, JsonElement e, string key, string path, out JsonElement value)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+            throw ctx.Error(path, "must be an object");
+        return e.TryGetProperty(key, out value);
+    }
+
     private static string? OptionalString(JsonElement e, string key, string id)
     {
         if (!e.TryGetProperty(key, out JsonElement v))
@@ -322,14 +330,14 @@ internal static class LexiconParser
 
     private static string? OptionalString(Context ctx, JsonElement e, string key, string path)
     {
-        if (!e.TryGetProperty(key, out JsonElement v))
+        if (!TryGet(ctx, e, key, path, out JsonElement v))
             return null;
         return v.ValueKind == JsonValueKind.String ? v.GetString() : throw ctx.Error(path, $"\"{key}\" must be a string");
     }
 
     private static bool? OptionalBool(Context ctx, JsonElement e, string key, string path)
     {
-        if (!e.TryGetProperty(key, out JsonElement v))
+        if (!TryGet(ctx, e, key, path, out JsonElement v))
             return null;
         return v.ValueKind switch
         {
@@ -341,14 +349,14 @@ internal static class LexiconParser
 
     private static long? OptionalLong(Context ctx, JsonElement e, string key, string path)
     {
-        if (!e.TryGetProperty(key, out JsonElement v))
+        if (!TryGet(ctx, e, key, path, out JsonElement v))
             return null;
         return v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long l) ? l : throw ctx.Error(path, $"\"{key}\" must be an integer");
     }
 
     private static int? OptionalLength(Context ctx, JsonElement e, string key, string path)
     {
-        if (!e.TryGetProperty(key, out JsonElement v))
+        if (!TryGet(ctx, e, key, path, out JsonElement v))
             return null;
         return v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i) && i >= 0
             ? i
@@ -357,7 +365,7 @@ internal static class LexiconParser
 
     private static long[]? OptionalLongArray(Context ctx, JsonElement e, string key, string path)
     {
-        if (!e.TryGetProperty(key, out JsonElement v))
+        if (!TryGet(ctx, e, key, path, out JsonElement v))
             return null;
         if (v.ValueKind != JsonValueKind.Array)
             throw ctx.Error(path, $"\"{key}\" must be an array of integers");
@@ -370,7 +378,7 @@ internal static class LexiconParser
 
     private static string[]? OptionalStringArray(Context ctx, JsonElement e, string key, string path)
     {
-        if (!e.TryGetProperty(key, out JsonElement v))
+        if (!TryGet(ctx, e, key, path, out JsonElement v))
             return null;
         if (v.ValueKind != JsonValueKind.Array)
             throw ctx.Error(path, $"\"{key}\" must be an array of strings");

@@ -188,7 +188,7 @@ internal static class RecordValidator
     private static bool ValidateBlob(LexBlob schema, JsonElement value, ref ValidationFailure? failure)
     {
         if (value.ValueKind != JsonValueKind.Object
-            || !value.TryGetProperty("$type"u8, out JsonElement type) || !type.ValueEquals("blob"u8)
+            || !value.TryGetProperty("$type"u8, out JsonElement type) || type.ValueKind != JsonValueKind.String || !type.ValueEquals("blob"u8)
             || !value.TryGetProperty("ref"u8, out JsonElement link) || !IsCidLink(link)
             || !value.TryGetProperty("mimeType"u8, out JsonElement mime) || mime.ValueKind != JsonValueKind.String
             || !value.TryGetProperty("size"u8, out JsonElement sizeElement) || sizeElement.ValueKind != JsonValueKind.Number
@@ -271,7 +271,7 @@ internal static class RecordValidator
     {
         if (value.ValueKind != JsonValueKind.Object)
             return false;
-        if (value.TryGetProperty("$type"u8, out JsonElement type) && type.ValueEquals("blob"u8))
+        if (value.TryGetProperty("$type"u8, out JsonElement type) && type.ValueKind == JsonValueKind.String && type.ValueEquals("blob"u8))
             return false;
         if (TryGetSingleProperty(value, "$bytes"u8, out _) || TryGetSingleProperty(value, "$link"u8, out _))
             return false;

@@ -65,6 +65,22 @@ public class LexiconDocumentTests
         Assert.True(refs > 500, $"only {refs} references seen");
     }
 
+    [Fact]
+    public void Fixture_catalog_references_resolve_across_lexicons()
+    {
+        LexiconCatalog catalog = LexiconFixtures.CatalogWithFixtures();
+        int refs = 0;
+        foreach (string id in new[] { "example.lexicon.record", "example.lexicon.query", "example.lexicon.procedure", "example.lexicon.subscription" })
+        {
+            Assert.True(catalog.TryGetDocument(id, out LexiconDocument? doc), id);
+            foreach (LexSchema def in doc.Defs.Values)
+                refs += CheckRefs(catalog, def);
+        }
+        Assert.True(refs >= 5, $"{refs} references");
+        Assert.True(catalog.TryGetDef("app.bsky.actor.defs#preferences", out LexSchema? prefs));
+        Assert.Equal(LexType.Array, prefs.Type);
+    }
+
     private static int CheckRefs(LexiconCatalog catalog, LexSchema? schema)
     {
         switch (schema)
@@ -146,6 +162,13 @@ public class LexiconDocumentTests
     [InlineData("""{"lexicon":1,"id":"com.example.x","defs":{"main":{"type":"record","key":"bogus","record":{"type":"object"}}}}""")]
     [InlineData("""{"lexicon":1,"id":"com.example.x","defs":{"main":{"type":"record","key":"tid","record":{"type":"string"}}}}""")]
     [InlineData("""{"lexicon":1,"id":"com.example.x","defs":{"a":{"type":"string","format":"bogus"}}}""")]
+    [InlineData("""{"lexicon":1,"id":"com.example.x","defs":{"main":{"type":"record","key":"tid","record":{"type":5}}}}""")]
+    [InlineData("""{"lexicon":1,"id":"com.example.x","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","properties":{"a":{"type":5}}}}}}""")]
+    [InlineData("""{"lexicon":1,"id":"com.example.x","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","required":"a"}}}}""")]
+    [InlineData("""{"lexicon":1,"id":"com.example.x","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","properties":[]}}}}""")]
+    [InlineData("""{"lexicon":1,"id":"com.example.x","defs":{"main":{"type":"query","errors":[{"name":5}]}}}""")]
+    [InlineData("""{"lexicon":1,"id":"com.example.x","defs":{"main":{"type":"permission-set","permissions":[{"type":"permission"}]}}}""")]
+    [InlineData("""{"lexicon":1,"id":"com.example.x","defs":{"a":{"type":"integer","enum":[1,"2"]}}}""")]
     [InlineData("""{"lexicon":1,"id":"com.example.x","defs":{"a":{"type":"string","maxLength":-1}}}""")]
     [InlineData("""{"lexicon":1,"id":"com.example.x","defs":{"a":{"type":"string","maxLength":"10"}}}""")]
     [InlineData("""{"lexicon":1,"id":"com.example.x","defs":{"a":{"type":"integer","minimum":5,"maximum":1}}}""")]
