@@ -222,4 +222,23 @@ public class BskyRecordTests
         }
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void Concurrent_first_use_loads_and_validates_consistently()
+    {
+        // A fresh catalog: lexicon loading and reference caching race on first use.
+        LexiconCatalog catalog = LexiconCatalog.CreateWithEmbedded();
+        using JsonDocument post = LexiconFixtures.ParseJson(Post);
+        using JsonDocument bad = LexiconFixtures.ParseJson(Edit(Post, o => o["embed"]!["images"]![0]!["alt"] = 5));
+        var results = new LexiconValidationResult[64];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+            results[i] = catalog.ValidateRecord("app.bsky.feed.post", (i % 2 == 0 ? post : bad).RootElement));
+        for (int i = 0; i < results.Length; i++)
+        {
+            if (i % 2 == 0)
+                Assert.True(results[i].IsValid, results[i].ToString());
+            else
+                Assert.Equal("Record/embed/images/0/alt must be a string", results[i].Message);
+        }
+    }
 }
