@@ -16,16 +16,16 @@ public class LexiconMutationTests
     ];
 
     [Theory]
-    [InlineData("app/bsky/feed/post.json", 1)]
-    [InlineData("app/bsky/actor/defs.json", 2)]
-    [InlineData("com/atproto/repo/applyWrites.json", 3)]
-    [InlineData("com/atproto/sync/subscribeRepos.json", 4)]
-    public void Random_mutations_throw_only_LexiconException(string file, int seed)
+    [InlineData("app/bsky/feed/post.json", 1, 600)]
+    [InlineData("app/bsky/actor/defs.json", 2, 150)]
+    [InlineData("com/atproto/repo/applyWrites.json", 3, 600)]
+    [InlineData("com/atproto/sync/subscribeRepos.json", 4, 600)]
+    public void Random_mutations_throw_only_LexiconException(string file, int seed, int rounds)
     {
         string source = File.ReadAllText(Path.Combine(FindLexiconFolder(), file));
         var random = new Random(seed);
         int rejected = 0;
-        for (int round = 0; round < 600; round++)
+        for (int round = 0; round < rounds; round++)
         {
             JsonNode root = JsonNode.Parse(source)!;
             var nodes = new List<JsonNode>();
@@ -46,7 +46,7 @@ public class LexiconMutationTests
                 rejected++;
             }
         }
-        Assert.True(rejected > 100, $"only {rejected} mutations rejected");
+        Assert.True(rejected > rounds / 6, $"only {rejected} mutations rejected");
     }
 
     private static void Collect(JsonNode node, List<JsonNode> nodes)
