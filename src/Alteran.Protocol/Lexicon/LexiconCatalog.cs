@@ -116,6 +116,34 @@ public sealed class LexiconCatalog
     }
 
     /// <summary>
+    /// Validates the JSON request body of procedure <paramref name="nsid"/> against its <c>input</c> schema
+    /// (messages start with <c>Input</c>). A procedure without a JSON input schema accepts any body.
+    /// </summary>
+    public LexiconValidationResult ValidateInput(string nsid, JsonElement body) =>
+        ValidateBody(nsid, body, output: false);
+
+    /// <summary>
+    /// Validates the JSON response body of query or procedure <paramref name="nsid"/> against its <c>output</c>
+    /// schema (messages start with <c>Output</c>).
+    /// </summary>
+    public LexiconValidationResult ValidateOutput(string nsid, JsonElement body) =>
+        ValidateBody(nsid, body, output: true);
+
+    private LexiconValidationResult ValidateBody(string nsid, JsonElement body, bool output)
+    {
+        if (!TryGetDocument(nsid, out LexiconDocument? doc) || doc.Main is not LexXrpcMethod method
+            || method.Type == LexType.Subscription || (!output && method.Type != LexType.Procedure))
+            return LexiconValidationResult.NotFound(nsid);
+        LexSchema? schema = (output ? method.Output : method.Input)?.Schema;
+        if (schema is null)
+            return LexiconValidationResult.Valid;
+        ValidationFailure? failure = null;
+        return RecordValidator.Validate(this, schema, body, 0, ref failure)
+            ? LexiconValidationResult.Valid
+            : LexiconValidationResult.Invalid(failure!.Render(output ? "Output" : "Input"));
+    }
+
+    /// <summary>
     /// Checks a record key against the record key type of <paramref name="collection"/>
     /// (<c>tid</c>, <c>nsid</c>, <c>literal:value</c> or <c>any</c>); every key must also be valid record-key syntax.
     /// </summary>

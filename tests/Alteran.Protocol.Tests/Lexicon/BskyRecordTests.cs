@@ -241,4 +241,21 @@ public class BskyRecordTests
                 Assert.Equal("Record/embed/images/0/alt must be a string", results[i].Message);
         }
     }
+
+    [Fact]
+    public void Xrpc_bodies_are_checked_against_input_and_output_schemas()
+    {
+        LexiconCatalog c = LexiconCatalog.Default;
+        using JsonDocument input = LexiconFixtures.ParseJson("""{"repo": "alice.bsky.social", "collection": "app.bsky.feed.post", "record": {"text": "hi"}}""");
+        Assert.True(c.ValidateInput("com.atproto.repo.createRecord", input.RootElement).IsValid);
+        using JsonDocument noRepo = LexiconFixtures.ParseJson("""{"collection": "app.bsky.feed.post", "record": {}}""");
+        Assert.Equal("Input must have the property \"repo\"", c.ValidateInput("com.atproto.repo.createRecord", noRepo.RootElement).Message);
+        using JsonDocument badCollection = LexiconFixtures.ParseJson("""{"repo": "alice.bsky.social", "collection": "nope", "record": {}}""");
+        Assert.Equal("Input/collection must be a valid nsid", c.ValidateInput("com.atproto.repo.createRecord", badCollection.RootElement).Message);
+        using JsonDocument output = LexiconFixtures.ParseJson($$"""{"uri": "at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/3kzt5b7jnbc2u", "cid": "{{s_postCid}}"}""");
+        Assert.True(c.ValidateOutput("com.atproto.repo.createRecord", output.RootElement).IsValid);
+        Assert.Equal("Output must have the property \"availableUserDomains\"", c.ValidateOutput("com.atproto.server.describeServer", output.RootElement).Message);
+        Assert.Equal(LexiconValidationStatus.LexiconNotFound, c.ValidateInput("com.atproto.server.describeServer", output.RootElement).Status); // a query has no input
+        Assert.Equal(LexiconValidationStatus.LexiconNotFound, c.ValidateInput("app.bsky.feed.post", output.RootElement).Status);
+    }
 }
