@@ -90,7 +90,7 @@ internal static class MstNodeCodec
         var entries = new List<MstEntry>(Math.Min(count * 2 + 1, 64));
         Span<byte> keyBuf = stackalloc byte[MstKey.MaxLength];
         int prevLen = 0;
-        var pendingRights = new List<(int Index, Cid Cid)>();
+        bool hasRights = false;
         for (int i = 0; i < count; i++)
         {
             if (r.ReadMapHeader() != 4)
@@ -134,9 +134,11 @@ internal static class MstNodeCodec
             Cid value = r.ReadCid();
             entries.Add(MstEntry.Leaf(key.ToArray(), value));
             if (!right.IsEmpty)
-                pendingRights.Add((entries.Count, right));
-            if (!right.IsEmpty)
-                entries.Add(default); // placeholder, filled once the height is known
+            {
+                // Placeholder holding the subtree's CID, turned into a stub once the node's height is known.
+                entries.Add(new MstEntry { Value = right });
+                hasRights = true;
+            }
             prevLen = keyLen;
         }
         if (!r.ReadMapKey().SequenceEqual("l"u8))
@@ -156,10 +158,17 @@ internal static class MstNodeCodec
         }
         if (count == 0 && leftCid.IsEmpty)
             throw new MstException("Empty intermediate MST node.");
-        if (height == 0 && (!leftCid.IsEmpty || pendingRights.Count > 0))
+        if (height == 0 && (!leftCid.IsEmpty || hasRights))
             throw new MstException("MST node at height 0 points to a subtree.");
-        foreach (var (index, cid) in pendingRights)
-            entries[index] = MstEntry.Subtree(MstNode.Stub(cid, height - 1));
+        if (hasRights)
+        {
+            var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entries);
+            for (int i = 0; i < span.Length; i++)
+            {
+                if (span[i].Key is null)
+                    span[i] = MstEntry.Subtree(MstNode.Stub(span[i].Value, height - 1));
+            }
+        }
         if (!leftCid.IsEmpty)
             entries.Insert(0, MstEntry.Subtree(MstNode.Stub(leftCid, height - 1)));
         return entries;
