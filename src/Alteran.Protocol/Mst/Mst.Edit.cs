@@ -93,7 +93,7 @@ public sealed partial class Mst
             {
                 if (!InsertAt(child, key, value, height, mode, out prev))
                     return false;
-                node.Dirty = true;
+                Touch(node);
                 return true;
             }
             if (mode == PutMode.Update)
@@ -101,7 +101,7 @@ public sealed partial class Mst
             var fresh = MstNode.New(node.Height - 1, new List<MstEntry>(2));
             InsertAt(fresh, key, value, height, mode, out _);
             entries.Insert(i, MstEntry.Subtree(fresh));
-            node.Dirty = true;
+            Touch(node);
             return true;
         }
 
@@ -113,7 +113,7 @@ public sealed partial class Mst
             if (prev == value)
                 return false;
             entries[i] = MstEntry.Leaf(entries[i].Key!, value);
-            node.Dirty = true;
+            Touch(node);
             return true;
         }
         if (mode == PutMode.Update)
@@ -135,7 +135,7 @@ public sealed partial class Mst
         {
             entries.Insert(i, leaf);
         }
-        node.Dirty = true;
+        Touch(node);
         return true;
     }
 
@@ -146,6 +146,7 @@ public sealed partial class Mst
     private (MstNode? Left, MstNode? Right) Split(MstNode node, ReadOnlySpan<byte> key)
     {
         var entries = Load(node);
+        Touch(node); // replaced by the two halves
         int i = LowerBound(entries, key);
         MstNode? lowLeft = null, lowRight = null;
         int leftEnd = i;
@@ -187,7 +188,7 @@ public sealed partial class Mst
                 return false;
             if (child.Entries!.Count == 0)
                 entries.RemoveAt(i - 1);
-            node.Dirty = true;
+            Touch(node);
             return true;
         }
         if (i >= entries.Count || !entries[i].Key.AsSpan().SequenceEqual(key))
@@ -204,7 +205,7 @@ public sealed partial class Mst
         {
             entries.RemoveAt(i);
         }
-        node.Dirty = true;
+        Touch(node);
         return true;
     }
 
@@ -213,6 +214,8 @@ public sealed partial class Mst
     {
         var le = Load(left);
         var re = Load(right);
+        Touch(left); // both replaced by the merged node
+        Touch(right);
         var entries = new List<MstEntry>(le.Count + re.Count);
         entries.AddRange(le);
         int start = 0;
@@ -244,6 +247,14 @@ public sealed partial class Mst
             if (!TryLoad(only))
                 return;
         }
+    }
+
+    /// <summary>Marks a node edited; a node that had a CID is remembered as replaced (see <see cref="ComputeRoot(BlockMap?, HashSet{Cid}?)"/>).</summary>
+    private void Touch(MstNode node)
+    {
+        if (!node.Dirty && !node.Cid.IsEmpty)
+            _replaced.Add(node.Cid);
+        node.Dirty = true;
     }
 
     private static MstException NotFound(ReadOnlySpan<byte> key) => new($"MST key '{MstKey.Shorten(key)}' does not exist.");

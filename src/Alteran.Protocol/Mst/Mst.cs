@@ -15,6 +15,7 @@ public sealed partial class Mst
 {
     private readonly IBlockSource? _source;
     private readonly ArrayBufferWriter<byte> _scratch = new(1024);
+    private readonly HashSet<Cid> _replaced = new();
     private MstNode _root;
 
     private Mst(IBlockSource? source, MstNode root)
@@ -58,15 +59,34 @@ public sealed partial class Mst
 
     /// <summary>
     /// Encodes and hashes every node edited since the last call (each once) and returns the root CID. The new node
-    /// blocks are added to <paramref name="newBlocks"/> if given (children before parents).
+    /// blocks (those not in the tree at the previous hash or load) are added to <paramref name="newBlocks"/> if given,
+    /// children before parents.
     /// </summary>
-    public Cid ComputeRoot(BlockMap? newBlocks = null)
+    public Cid ComputeRoot(BlockMap? newBlocks = null) => ComputeRoot(newBlocks, null);
+
+    /// <summary>
+    /// As <see cref="ComputeRoot(BlockMap?)"/>, and also adds to <paramref name="removedNodes"/> the CIDs of nodes
+    /// that were in the tree at the previous hash (or load) and are no longer in it: the blocks a store may drop
+    /// once nothing else refers to them.
+    /// </summary>
+    public Cid ComputeRoot(BlockMap? newBlocks, HashSet<Cid>? removedNodes)
     {
-        Hash(_root, newBlocks);
+        var created = removedNodes is null ? null : new HashSet<Cid>();
+        Hash(_root, newBlocks, created);
+        if (removedNodes is not null)
+        {
+            foreach (var cid in _replaced)
+            {
+                // An edit can recreate a node exactly (insert then delete): it is then still in the tree.
+                if (!created!.Contains(cid))
+                    removedNodes.Add(cid);
+            }
+        }
+        _replaced.Clear();
         return _root.Cid;
     }
 
-    private void Hash(MstNode node, BlockMap? newBlocks)
+    private void Hash(MstNode node, BlockMap? newBlocks, HashSet<Cid>? created)
     {
         if (!node.Dirty)
             return;
@@ -74,13 +94,16 @@ public sealed partial class Mst
         foreach (ref readonly var e in CollectionsMarshal.AsSpan(entries))
         {
             if (e.Child is { Dirty: true } child)
-                Hash(child, newBlocks);
+                Hash(child, newBlocks, created);
         }
         byte[] block = MstNodeCodec.Encode(entries, _scratch);
         node.Cid = Cid.ForDagCbor(block);
         node.Block = block;
         node.Dirty = false;
-        newBlocks?.Add(node.Cid, block);
+        // A node rebuilt exactly as it was (insert then delete) is already stored: not a new block.
+        if (!_replaced.Contains(node.Cid))
+            newBlocks?.Add(node.Cid, block);
+        created?.Add(node.Cid);
     }
 
     /// <summary>Loads a stub node's slots from the block source (no-op if loaded).</summary>

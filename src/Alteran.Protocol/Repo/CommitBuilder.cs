@@ -19,8 +19,9 @@ public sealed record CommitInput(string Did, Cid? Data, IBlockSource Blocks, Pri
 public sealed class CommitResult
 {
     internal CommitResult(Commit commit, Cid commitCid, byte[] commitBytes, BlockMap newBlocks, List<RepoOp> ops,
-        Cid? prevData, BlockMap firehoseBlocks)
+        Cid? prevData, BlockMap firehoseBlocks, HashSet<Cid> removedNodes)
     {
+        RemovedNodes = removedNodes;
         Commit = commit;
         CommitCid = commitCid;
         CommitBytes = commitBytes;
@@ -44,6 +45,12 @@ public sealed class CommitResult
 
     /// <summary>Blocks to persist: the records given as bytes, the MST nodes re-encoded by this commit, the commit.</summary>
     public BlockMap NewBlocks { get; }
+
+    /// <summary>
+    /// MST nodes of the previous tree that the new tree no longer has (a store may drop them once unreferenced).
+    /// Records no longer referenced by this repository are the <see cref="RepoOp.Prev"/> of updates and deletes.
+    /// </summary>
+    public HashSet<Cid> RemovedNodes { get; }
 
     /// <summary>The operations in the order of the writes, with previous CIDs.</summary>
     public List<RepoOp> Ops { get; }
@@ -123,7 +130,8 @@ public static class CommitBuilder
         }
 
         var nodes = new BlockMap();
-        Cid root = tree.ComputeRoot(nodes);
+        var removed = new HashSet<Cid>();
+        Cid root = tree.ComputeRoot(nodes, removed);
         var commit = new Commit(input.Did, root, input.Rev).Sign(input.SigningKey);
         byte[] commitBytes = commit.Encode();
         Cid commitCid = Cid.ForDagCbor(commitBytes);
@@ -138,7 +146,7 @@ public static class CommitBuilder
         foreach (var op in ops)
             tree.CollectCoveringProof(op.Path, firehose);
 
-        return new CommitResult(commit, commitCid, commitBytes, newBlocks, ops, input.Data, firehose);
+        return new CommitResult(commit, commitCid, commitBytes, newBlocks, ops, input.Data, firehose, removed);
     }
 
     private static Cid RecordCid(RepoWrite write, BlockMap records)

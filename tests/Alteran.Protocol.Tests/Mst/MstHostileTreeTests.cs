@@ -211,3 +211,43 @@ public sealed class MstHostileTreeTests
         return buf.WrittenSpan.ToArray();
     }
 }
+
+/// <summary>Random byte flips in real node blocks: loading them gives a valid tree or <see cref="MstException"/>.</summary>
+public sealed class MstMutationTests
+{
+    [Fact]
+    public void MutatedNodesNeverCrash()
+    {
+        var rng = new Random(77);
+        var tree = MstTree.Create();
+        for (int i = 0; i < 300; i++)
+            tree.Add(MstPropertyTests.RandomKey(rng), MstFixtures.RecordCid(i));
+        var blocks = new BlockMap();
+        tree.ComputeRoot(blocks);
+        var nodes = blocks.ToArray();
+        int ok = 0, rejected = 0;
+        for (int round = 0; round < 2000; round++)
+        {
+            var (_, block) = nodes[rng.Next(nodes.Length)];
+            var bytes = block.ToArray();
+            int flips = rng.Next(1, 4);
+            for (int f = 0; f < flips; f++)
+                bytes[rng.Next(bytes.Length)] ^= (byte)(1 << rng.Next(8));
+            var store = new BlockMap();
+            store.AddAll(blocks);
+            var cid = store.AddDagCbor(bytes);
+            try
+            {
+                var t = MstTree.Load(store, cid);
+                t.Count();
+                t.Get("app.bsky.feed.post/3aaaaaaaaaaaa");
+                ok++;
+            }
+            catch (MstException)
+            {
+                rejected++;
+            }
+        }
+        Assert.True(rejected > 1000, $"{rejected} rejected, {ok} loaded");
+    }
+}

@@ -13,6 +13,7 @@ public sealed class CommitBuilderTests
     private sealed class TestRepo(PrivateKey key)
     {
         public BlockMap Store { get; } = new();
+        public HashSet<Cid> LiveNodes { get; } = new();
         public Cid? Data { get; private set; }
         public string? Rev { get; private set; }
         public long Clock { get; private set; }
@@ -21,6 +22,13 @@ public sealed class CommitBuilderTests
         {
             var result = CommitBuilder.Build(new CommitInput(RepoTestData.Did, Data, Store, key, RepoTestData.Tid(++Clock), Rev), writes);
             Store.AddAll(result.NewBlocks);
+            foreach (var cid in result.RemovedNodes)
+                Assert.True(LiveNodes.Remove(cid));
+            foreach (var (cid, _) in result.NewBlocks)
+            {
+                if (cid != result.CommitCid && !result.Ops.Any(op => op.Cid == cid))
+                    Assert.True(LiveNodes.Add(cid));
+            }
             Data = result.Data;
             Rev = result.Commit.Rev;
             return result;
@@ -108,7 +116,10 @@ public sealed class CommitBuilderTests
             var fresh = MstTree.Create();
             foreach (var (k, v) in model)
                 fresh.Add(k, v);
-            Assert.Equal(fresh.ComputeRoot(), result.Data);
+            var freshNodes = new BlockMap();
+            Assert.Equal(fresh.ComputeRoot(freshNodes), result.Data);
+            // New and removed nodes kept exact books: the live set is the tree's node set.
+            Assert.Equal(freshNodes.Cids.OrderBy(c => c).ToArray(), repo.LiveNodes.OrderBy(c => c).ToArray());
 
             // Firehose check (sync v1.1): the event's blocks alone invert the ops back to prevData.
             Assert.Equal(before, CommitInversion.ComputePrevData(result.FirehoseBlocks, result.Data, result.Ops));
