@@ -27,6 +27,7 @@ internal sealed class EcdsaPrivateKey : PrivateKey
         }
         catch (CryptographicException e)
         {
+            ZeroSecret();
             throw new FormatException($"Not a valid {curve.Algorithm} private key.", e);
         }
         finally

@@ -125,4 +125,7 @@ public abstract class PrivateKey : IDisposable
     private protected virtual void DisposeCore()
     {
     }
+
+    /// <summary>For constructors that fail after the base copied the secret.</summary>
+    private protected void ZeroSecret() => CryptographicOperations.ZeroMemory(_secret);
 }

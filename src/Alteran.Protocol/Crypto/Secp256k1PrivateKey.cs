@@ -14,7 +14,10 @@ internal sealed unsafe class Secp256k1PrivateKey : PrivateKey
         {
             if (Secp256k1Native.secp256k1_ec_seckey_verify(ctx, secret) != 1
                 || Secp256k1Native.secp256k1_ec_pubkey_create(ctx, pub, secret) != 1)
+            {
+                ZeroSecret();
                 throw new FormatException("Not a valid K256 private key.");
+            }
         }
         _publicKey = Secp256k1PublicKey.FromParsed(parsed);
     }

@@ -86,6 +86,8 @@ public class DidKeyTests
             good + " ",
             " " + good,
             good + "1",                                                   // one byte too long
+            "did:key:z1" + good["did:key:z".Length..],                    // leading zero byte before the multicodec
+            "did:key:z11" + good["did:key:z".Length..],
             good[..^1],                                                   // wrong length
             "did:key:z" + new string('z', 5000),                         // oversized
             // Ed25519 did:key (multicodec 0xed): a valid did:key but not an atproto signing curve.
@@ -158,5 +160,10 @@ public class DidKeyTests
         Assert.Throws<FormatException>(() => PublicKey.FromMultibase("z", KeyAlgorithm.K256));
         Assert.Throws<FormatException>(() => PublicKey.FromMultibase("zzz", KeyAlgorithm.K256));
         Assert.Throws<FormatException>(() => PublicKey.FromMultibase("f0279", KeyAlgorithm.K256));
+        Assert.Throws<FormatException>(() => PublicKey.FromMultibase("z" + new string('z', 10_000), KeyAlgorithm.K256));
+        Assert.Throws<FormatException>(() => PublicKey.FromMultibase("z1" + legacy[1..], KeyAlgorithm.K256));
+        // Every truncation of a legacy value is rejected too.
+        for (int i = 0; i < legacy.Length; i++)
+            Assert.Throws<FormatException>(() => PublicKey.FromMultibase(legacy[..i], KeyAlgorithm.K256));
     }
 }
