@@ -98,4 +98,29 @@ public sealed partial class Mst
             ProofForRightSibling(next, key, into);
         AddBlock(node, into);
     }
+
+    /// <summary>
+    /// Adds every node of the tree, parents before children (in key order), and checks the whole tree on the way
+    /// (keys in order across nodes, heights, encodings): what a full repository export (CAR) needs besides the
+    /// commit and the records (<see cref="List"/> gives the record CIDs).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The tree has edits not yet hashed (<see cref="ComputeRoot"/>).</exception>
+    /// <exception cref="MstException">A node is missing or the tree is malformed.</exception>
+    public void CollectAllNodes(BlockMap into)
+    {
+        EnsureHashed();
+        var walker = Walk();
+        while (!walker.Done)
+        {
+            if (walker.Node is { } node)
+            {
+                walker.StepInto();
+                AddBlock(node, into);
+            }
+            else
+            {
+                walker.StepOver();
+            }
+        }
+    }
 }

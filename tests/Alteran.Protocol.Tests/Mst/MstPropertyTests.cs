@@ -303,4 +303,36 @@ public sealed class MstPropertyTests
         Assert.Null(tree.Get("not/present"));
         Assert.Null(tree.Get("not a key"));
     }
+
+    [Theory]
+    [InlineData(50, 0)]
+    [InlineData(51, 1)]
+    [InlineData(52, 900)]
+    public void CollectAllNodesGivesEveryNodeParentsFirst(int seed, int count)
+    {
+        var rng = new Random(seed);
+        var records = RandomRecords(rng, count);
+        var blocks = new BlockMap();
+        var root = Build(records, blocks).Root;
+        var all = new BlockMap();
+        MstTree.Load(blocks, root).CollectAllNodes(all);
+        Assert.Equal(blocks.Cids.OrderBy(c => c).ToArray(), all.Cids.OrderBy(c => c).ToArray());
+        Assert.Equal(root, all.Cids.First());
+        // Parents before children: every node after the first is referenced by an earlier one.
+        var seen = new HashSet<Cid>();
+        foreach (var (cid, block) in all)
+        {
+            Assert.True(cid.Matches(block.Span));
+            if (seen.Count > 0)
+                Assert.Contains(seen, parent => ContainsLink(all, parent, cid));
+            seen.Add(cid);
+        }
+    }
+
+    private static bool ContainsLink(BlockMap blocks, Cid parent, Cid child)
+    {
+        blocks.TryGetBlock(parent, out var block);
+        var needle = child.ToBytes();
+        return block.Span.IndexOf(needle) >= 0;
+    }
 }
