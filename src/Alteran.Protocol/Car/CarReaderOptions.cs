@@ -26,13 +26,14 @@ public readonly struct CarReaderOptions
     private readonly int _maxBlocks;
     private readonly int _maxHeaderLength;
 
-    /// <summary>Maximum bytes of block data in one section (excluding the CID).</summary>
+    /// <summary>Maximum bytes of block data in one section (excluding the CID); at most 1 GiB so section arithmetic stays in int.</summary>
     public int MaxBlockLength
     {
         get => _maxBlockLength == 0 ? DefaultMaxBlockLength : _maxBlockLength;
         init
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1 << 30);
             _maxBlockLength = value;
         }
     }
@@ -48,13 +49,14 @@ public readonly struct CarReaderOptions
         }
     }
 
-    /// <summary>Maximum header length in bytes.</summary>
+    /// <summary>Maximum header length in bytes (at most 1 MiB).</summary>
     public int MaxHeaderLength
     {
         get => _maxHeaderLength == 0 ? DefaultMaxHeaderLength : _maxHeaderLength;
         init
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1 << 20);
             _maxHeaderLength = value;
         }
     }

@@ -1,5 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace Alteran.Protocol.Cbor;
 
 /// <summary>Input that is not valid DAG-CBOR (or exceeds the configured limits).</summary>
@@ -18,12 +16,6 @@ public sealed class DagCborException : FormatException
 
     /// <summary>Byte offset in the input where the problem was found.</summary>
     public int Offset { get; }
-
-    [DoesNotReturn]
-    internal static void Throw(DagCborError error, int offset) => throw new DagCborException(error, offset);
-
-    [DoesNotReturn]
-    internal static T Throw<T>(DagCborError error, int offset) => throw new DagCborException(error, offset);
 
     private static string FormatMessage(DagCborError error, int offset, string? detail) =>
         detail is null ? $"Invalid DAG-CBOR at byte {offset}: {error}." : $"Invalid DAG-CBOR at byte {offset}: {error} ({detail}).";

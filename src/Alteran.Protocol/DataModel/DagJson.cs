@@ -104,7 +104,7 @@ public static class DagJson
                 WriteObject(ref writer, value, depth);
                 break;
             case JsonValueKind.Array:
-                writer.WriteArrayHeader(value.GetArrayLength());
+                writer.WriteArrayHeader(CheckCount(value.GetArrayLength()));
                 foreach (JsonElement item in value.EnumerateArray())
                     WriteValue(ref writer, item, depth + 1);
                 break;
@@ -147,6 +147,11 @@ public static class DagJson
         }
     }
 
+    // Keep what we write readable by our own reader with default limits.
+    private static int CheckCount(int count) => count <= DagCborLimits.DefaultMaxCollectionLength
+        ? count
+        : Throw<int>(DataModelError.LimitExceeded, $"More than {DagCborLimits.DefaultMaxCollectionLength} entries in one array or object.");
+
     private static long GetInteger(JsonElement value)
     {
         if (value.TryGetInt64(out long l))
@@ -159,7 +164,7 @@ public static class DagJson
 
     private static void WriteObject(ref DagCborWriter writer, JsonElement obj, int depth)
     {
-        int count = obj.GetPropertyCount();
+        int count = CheckCount(obj.GetPropertyCount());
         Entry[] entries = ArrayPool<Entry>.Shared.Rent(Math.Max(count, 1));
         try
         {
@@ -251,6 +256,11 @@ public static class DagJson
                 utf8[i] = (byte)c;
             }
             utf8[text.Length..].Fill((byte)'=');
+            // Go's RawStdEncoding and Node's Buffer ignore set bits after the last full byte ("123" is the
+            // lexicon fixture's example); the BCL decoder rejects them, so clear them first.
+            int partial = text.Length % 4;
+            if (partial != 0)
+                ClearTrailingBits(ref utf8[text.Length - 1], partial == 2 ? 0x30 : 0x3c);
             OperationStatus status = Base64.DecodeFromUtf8InPlace(utf8, out int written);
             if (status != OperationStatus.Done)
                 Throw(DataModelError.InvalidBytes, "$bytes is not valid base64.");
@@ -260,6 +270,16 @@ public static class DagJson
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    private const string Base64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    /// <summary>Masks the 6-bit value of a base64 character; leaves non-alphabet characters for the decoder to reject.</summary>
+    private static void ClearTrailingBits(ref byte c, int mask)
+    {
+        int v = Base64Alphabet.IndexOf((char)c);
+        if (v >= 0)
+            c = (byte)Base64Alphabet[v & mask];
     }
 
     /// <summary>Checks <c>$type</c> (non-empty string) and, for <c>"blob"</c>, the blob shape.</summary>

@@ -21,4 +21,6 @@ public enum DataModelError
     DuplicateKey,
     /// <summary>A string that is not valid Unicode (lone surrogate escape).</summary>
     InvalidText,
+    /// <summary>An array or object with more entries than <see cref="Cbor.DagCborLimits.DefaultMaxCollectionLength"/>, which the DAG-CBOR reader would refuse.</summary>
+    LimitExceeded,
 }

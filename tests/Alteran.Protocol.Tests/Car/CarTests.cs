@@ -351,4 +351,33 @@ public class CarTests
         Assert.Single(blocks);
         Assert.Equal(big, blocks[0].Item2);
     }
+
+    [Fact]
+    public void Random_byte_flips_never_crash()
+    {
+        // Mutations of a valid CAR must read or throw CarException, through both readers, nothing else.
+        Fixture f = LoadFixture();
+        var rng = new Random(31337);
+        for (int i = 0; i < 2000; i++)
+        {
+            byte[] car = (byte[])f.Car.Clone();
+            int flips = rng.Next(1, 4);
+            for (int j = 0; j < flips; j++)
+                car[rng.Next(car.Length)] = (byte)rng.Next(256);
+            try
+            {
+                ReadSpan(car);
+            }
+            catch (CarException)
+            {
+            }
+            try
+            {
+                ReadIncremental(new ReadOnlySequence<byte>(car), rng.Next(1, 300));
+            }
+            catch (CarException)
+            {
+            }
+        }
+    }
 }

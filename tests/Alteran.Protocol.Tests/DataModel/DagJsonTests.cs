@@ -61,6 +61,24 @@ public class DagJsonTests
     }
 
     [Fact]
+    public void Lexicon_valid_records_are_valid_data()
+    {
+        // Lexicon-valid records are data-model-valid by definition; includes blob, $bytes and $link shapes.
+        string path = Path.Combine(AppContext.BaseDirectory, "fixtures", "interop", "lexicon", "record-data-valid.json");
+        JsonArray cases = JsonNode.Parse(File.ReadAllBytes(path))!.AsArray();
+        Assert.NotEmpty(cases);
+        foreach (JsonNode? c in cases)
+        {
+            byte[] cbor = DagJson.JsonToCbor(Utf8(c!["data"]!));
+            DagCbor.Validate(cbor);
+            Assert.Equal(cbor, DagJson.JsonToCbor(DagJson.CborToJson(cbor)));
+            var blobs = new List<Cid>();
+            DagCbor.CollectBlobRefs(cbor, blobs);
+            Assert.Equal(CountBlobs(c["data"]), blobs.Count);
+        }
+    }
+
+    [Fact]
     public void Integer_like_float_becomes_an_integer()
     {
         byte[] a = DagJson.JsonToCbor("""{"a": 123.0}"""u8);
@@ -115,7 +133,7 @@ public class DagJsonTests
     [Fact]
     public void Keys_are_sorted_canonically_and_bytes_accept_padding()
     {
-        byte[] cbor = DagJson.JsonToCbor("""{"bb": 1, "a": 2, "c": {"$bytes": "AQI="}, "ccc": {"$bytes": "AQI"}}"""u8);
+        byte[] cbor = DagJson.JsonToCbor("""{"bb": 1, "a": 2, "c": {"$bytes": "AQI="}, "ccc": {"$bytes": "AQL"}}"""u8);
         var r = new DagCborReader(cbor);
         Assert.Equal(4, r.ReadMapHeader());
         Assert.Equal("a", r.ReadTextString());
@@ -125,8 +143,19 @@ public class DagJsonTests
         Assert.Equal("bb", r.ReadTextString());
         r.SkipValue();
         Assert.Equal("ccc", r.ReadTextString());
-        Assert.Equal(new byte[] { 1, 2 }, r.ReadBytes().ToArray());
+        Assert.Equal(new byte[] { 1, 2 }, r.ReadBytes().ToArray()); // "AQL": trailing bits ignored, as Go and Node do
         r.EnsureEnd();
+    }
+
+    [Fact]
+    public void Oversized_collections_are_rejected()
+    {
+        int n = DagCborLimits.DefaultMaxCollectionLength;
+        string ok = "{\"a\":[" + string.Join(',', Enumerable.Repeat("0", n)) + "]}";
+        DagCbor.Validate(DagJson.JsonToCbor(Encoding.UTF8.GetBytes(ok)));
+        string tooMany = "{\"a\":[" + string.Join(',', Enumerable.Repeat("0", n + 1)) + "]}";
+        var e = Assert.Throws<DataModelException>(() => DagJson.JsonToCbor(Encoding.UTF8.GetBytes(tooMany)));
+        Assert.Equal(DataModelError.LimitExceeded, e.Error);
     }
 
     [Fact]
@@ -166,6 +195,13 @@ public class DagJsonTests
             Assert.Equal(cbor, back);
         }
     }
+
+    private static int CountBlobs(JsonNode? node) => node switch
+    {
+        JsonObject o => ((string?)(o["$type"] as JsonValue) == "blob" ? 1 : 0) + o.Sum(p => CountBlobs(p.Value)),
+        JsonArray a => a.Sum(CountBlobs),
+        _ => 0,
+    };
 
     private static string PadBase64(string s) => s.PadRight((s.Length + 3) / 4 * 4, '=');
 }

@@ -1,6 +1,6 @@
 using Alteran.Protocol;
 
-namespace Alteran.Protocol.Tests.Cid;
+namespace Alteran.Protocol.Tests.Multiformats;
 
 public class MultibaseTests
 {

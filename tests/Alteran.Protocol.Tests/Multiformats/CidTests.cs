@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Alteran.Protocol;
 
-namespace Alteran.Protocol.Tests.Cid;
+namespace Alteran.Protocol.Tests.Multiformats;
 
 public class CidTests
 {
@@ -16,9 +16,9 @@ public class CidTests
         {
             byte[] cbor = DecodeBase64NoPad(c.GetProperty("cbor_base64").GetString()!);
             string expected = c.GetProperty("cid").GetString()!;
-            var cid = Protocol.Cid.ForDagCbor(cbor);
+            var cid = Cid.ForDagCbor(cbor);
             Assert.Equal(expected, cid.ToString());
-            Assert.True(Protocol.Cid.TryParse(expected, out var parsed));
+            Assert.True(Cid.TryParse(expected, out var parsed));
             Assert.Equal(cid, parsed);
             Assert.Equal(cid.GetHashCode(), parsed.GetHashCode());
             Assert.True(cid.Matches(cbor));
@@ -30,11 +30,11 @@ public class CidTests
     [Fact]
     public void BinaryRoundTrip()
     {
-        var cid = Protocol.Cid.ForRaw("hello"u8);
+        var cid = Cid.ForRaw("hello"u8);
         byte[] bin = cid.ToBytes();
-        Assert.Equal(Protocol.Cid.ByteLength, bin.Length);
+        Assert.Equal(Cid.ByteLength, bin.Length);
         Assert.Equal(new byte[] { 0x01, 0x55, 0x12, 0x20 }, bin[..4]);
-        Assert.Equal(cid, Protocol.Cid.Read(bin));
+        Assert.Equal(cid, Cid.Read(bin));
         Assert.Equal(CidCodec.Raw, cid.Codec);
         Assert.StartsWith("bafkrei", cid.ToString());
     }
@@ -50,43 +50,43 @@ public class CidTests
     [InlineData("bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beh5dmvys1")] // not base32
     public void RejectsNonBlessedOrMalformedText(string text)
     {
-        Assert.False(Protocol.Cid.TryParse(text, out _));
-        Assert.Throws<FormatException>(() => Protocol.Cid.Parse(text));
+        Assert.False(Cid.TryParse(text, out _));
+        Assert.Throws<FormatException>(() => Cid.Parse(text));
     }
 
     [Fact]
     public void RejectsNonBlessedBinary()
     {
-        byte[] good = Protocol.Cid.ForDagCbor("x"u8).ToBytes();
-        Assert.True(Protocol.Cid.TryReadExact(good, out _));
+        byte[] good = Cid.ForDagCbor("x"u8).ToBytes();
+        Assert.True(Cid.TryReadExact(good, out _));
         for (int len = 0; len < good.Length; len++)
-            Assert.False(Protocol.Cid.TryRead(good.AsSpan(0, len), out _));
+            Assert.False(Cid.TryRead(good.AsSpan(0, len), out _));
         foreach (var (index, value) in new[] { (0, (byte)0x00), (0, (byte)0x12), (1, (byte)0x70), (2, (byte)0x13), (3, (byte)0x40) })
         {
             byte[] bad = (byte[])good.Clone();
             bad[index] = value;
-            Assert.False(Protocol.Cid.TryRead(bad, out _));
+            Assert.False(Cid.TryRead(bad, out _));
         }
-        Assert.False(Protocol.Cid.TryReadExact([.. good, 0], out _));
+        Assert.False(Cid.TryReadExact([.. good, 0], out _));
     }
 
     [Fact]
     public void DefaultIsEmpty()
     {
-        Protocol.Cid none = default;
+        Cid none = default;
         Assert.True(none.IsEmpty);
         Assert.Equal("", none.ToString());
         Assert.Throws<InvalidOperationException>(() => none.ToBytes());
-        Assert.NotEqual(none, Protocol.Cid.ForRaw([]));
+        Assert.NotEqual(none, Cid.ForRaw([]));
     }
 
     [Fact]
     public void OrderingFollowsBinaryForm()
     {
         var rnd = new Random(7);
-        var cids = new List<Protocol.Cid>();
+        var cids = new List<Cid>();
         for (int i = 0; i < 200; i++)
-            cids.Add(Protocol.Cid.Compute(i % 2 == 0 ? CidCodec.Raw : CidCodec.DagCbor, BitConverter.GetBytes(rnd.Next())));
+            cids.Add(Cid.Compute(i % 2 == 0 ? CidCodec.Raw : CidCodec.DagCbor, BitConverter.GetBytes(rnd.Next())));
         cids.Sort();
         for (int i = 1; i < cids.Count; i++)
             Assert.True(cids[i - 1].ToBytes().AsSpan().SequenceCompareTo(cids[i].ToBytes()) <= 0);
