@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text;
 using Alteran.Protocol.Cbor;
 
 namespace Alteran.Protocol.Sync;
@@ -68,6 +69,20 @@ internal static class FrameEncoding
         ArgumentException.ThrowIfNullOrEmpty(value, name);
         if (value.Length > maxLength)
             throw new ArgumentOutOfRangeException(name, $"{name} is longer than {maxLength} chars.");
+        // Checked here, not left to the writer, so that a bad string fails before any byte is written.
+        if (value.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF') && !IsWellFormedUtf16(value))
+            throw new ArgumentException($"{name} has unpaired surrogates.", name);
+    }
+
+    private static bool IsWellFormedUtf16(ReadOnlySpan<char> s)
+    {
+        while (!s.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf16(s, out _, out int used) != System.Buffers.OperationStatus.Done)
+                return false;
+            s = s[used..];
+        }
+        return true;
     }
 
     public static void CheckOptionalText(string? value, int maxLength, string name)

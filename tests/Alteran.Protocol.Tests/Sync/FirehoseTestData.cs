@@ -76,7 +76,7 @@ internal static class FirehoseTestData
         };
     }
 
-    public static SyncEvent Sync()
+    public static SyncEvent SampleSync()
     {
         (byte[] car, _) = CarOf(2, extraBlocks: 0);
         return new SyncEvent { Did = Did, Blocks = car, Rev = Rev, Time = Time };
@@ -103,7 +103,7 @@ internal static class FirehoseTestData
         yield return ("commit", Frame(Commit(), 7));
         yield return ("commit-first", Frame(Commit(first: true), 8));
         yield return ("commit-empty", Frame(Commit(ops: 0), 9));
-        yield return ("sync", Frame(Sync(), 10));
+        yield return ("sync", Frame(SampleSync(), 10));
         yield return ("identity", Frame(new IdentityEvent { Did = Did, Handle = "alice.test", Time = Time }, 11));
         yield return ("identity-nohandle", Frame(new IdentityEvent { Did = Did, Time = Time }, 12));
         yield return ("account", Frame(new AccountEvent { Did = Did, Active = false, Status = "takendown", Time = Time }, 13));
