@@ -5,7 +5,8 @@ public enum FirehoseDecodeMode
 {
     /// <summary>
     /// Frames exactly as this server emits them (sync v1.1): unknown ops, types and fields are errors, header
-    /// and lexicon limits apply, <c>prev</c> is required on update/delete ops and forbidden on creates, and a
+    /// and lexicon limits apply, DIDs / TIDs / datetimes / handles / record paths must be syntactically valid,
+    /// <c>prev</c> is required on update/delete ops and forbidden on creates, and a
     /// <c>#commit</c>/<c>#sync</c> CAR must name the commit as its first root.
     /// </summary>
     Strict,

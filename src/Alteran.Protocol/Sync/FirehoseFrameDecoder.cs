@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Alteran.Protocol.Car;
 using Alteran.Protocol.Cbor;
+using Alteran.Protocol.Syntax;
 
 namespace Alteran.Protocol.Sync;
 
@@ -160,12 +161,12 @@ internal static class FirehoseFrameDecoder
                 int keyAt = _r.BytesConsumed;
                 ReadOnlySpan<byte> key = _r.ReadMapKey();
                 if (key.SequenceEqual("ops"u8)) { ops = ReadOps(); seen |= 1 << 0; }
-                else if (key.SequenceEqual("rev"u8)) { rev = ReadString("rev"); seen |= 1 << 1; }
+                else if (key.SequenceEqual("rev"u8)) { rev = ReadString("rev", TextFormat.Tid); seen |= 1 << 1; }
                 else if (key.SequenceEqual("seq"u8)) { seq = ReadSeq(); seen |= 1 << 2; }
-                else if (key.SequenceEqual("repo"u8)) { repo = ReadString("repo"); seen |= 1 << 3; }
-                else if (key.SequenceEqual("time"u8)) { time = ReadString("time"); seen |= 1 << 4; }
+                else if (key.SequenceEqual("repo"u8)) { repo = ReadString("repo", TextFormat.Did); seen |= 1 << 3; }
+                else if (key.SequenceEqual("time"u8)) { time = ReadString("time", TextFormat.Datetime); seen |= 1 << 4; }
                 else if (key.SequenceEqual("blobs"u8)) { blobs = ReadLinks("blobs"); seen |= 1 << 5; }
-                else if (key.SequenceEqual("since"u8)) { since = ReadNullableString("since"); seen |= 1 << 6; }
+                else if (key.SequenceEqual("since"u8)) { since = ReadNullableString("since", TextFormat.Tid); seen |= 1 << 6; }
                 else if (key.SequenceEqual("blocks"u8)) { blocks = ReadBytes("blocks", _strict ? FirehoseLimits.MaxCommitBlocksBytes : int.MaxValue); seen |= 1 << 7; }
                 else if (key.SequenceEqual("commit"u8)) { commit = ReadLink("commit"); seen |= 1 << 8; }
                 else if (key.SequenceEqual("rebase"u8)) { rebase = ReadBool("rebase"); seen |= 1 << 9; }
@@ -213,7 +214,7 @@ internal static class FirehoseFrameDecoder
                 int keyAt = _r.BytesConsumed;
                 ReadOnlySpan<byte> key = _r.ReadMapKey();
                 if (key.SequenceEqual("cid"u8)) { cid = ReadNullableLink("cid"); seen |= 1 << 0; }
-                else if (key.SequenceEqual("path"u8)) { path = ReadString("path"); seen |= 1 << 1; }
+                else if (key.SequenceEqual("path"u8)) { path = ReadString("path", TextFormat.RepoPath); seen |= 1 << 1; }
                 else if (key.SequenceEqual("prev"u8)) { prev = ReadLink("prev"); hasPrev = true; }
                 else if (key.SequenceEqual("action"u8)) { action = ReadAction(); seen |= 1 << 2; }
                 else SkipUnknown(key, keyAt);
@@ -254,10 +255,10 @@ internal static class FirehoseFrameDecoder
             {
                 int keyAt = _r.BytesConsumed;
                 ReadOnlySpan<byte> key = _r.ReadMapKey();
-                if (key.SequenceEqual("did"u8)) { did = ReadString("did"); seen |= 1 << 0; }
-                else if (key.SequenceEqual("rev"u8)) { rev = ReadString("rev"); seen |= 1 << 1; }
+                if (key.SequenceEqual("did"u8)) { did = ReadString("did", TextFormat.Did); seen |= 1 << 0; }
+                else if (key.SequenceEqual("rev"u8)) { rev = ReadString("rev", TextFormat.Tid); seen |= 1 << 1; }
                 else if (key.SequenceEqual("seq"u8)) { seq = ReadSeq(); seen |= 1 << 2; }
-                else if (key.SequenceEqual("time"u8)) { time = ReadString("time"); seen |= 1 << 3; }
+                else if (key.SequenceEqual("time"u8)) { time = ReadString("time", TextFormat.Datetime); seen |= 1 << 3; }
                 else if (key.SequenceEqual("blocks"u8)) { blocks = ReadBytes("blocks", _strict ? FirehoseLimits.MaxSyncBlocksBytes : int.MaxValue); seen |= 1 << 4; }
                 else SkipUnknown(key, keyAt);
             }
@@ -279,10 +280,10 @@ internal static class FirehoseFrameDecoder
             {
                 int keyAt = _r.BytesConsumed;
                 ReadOnlySpan<byte> key = _r.ReadMapKey();
-                if (key.SequenceEqual("did"u8)) { did = ReadString("did"); seen |= 1 << 0; }
+                if (key.SequenceEqual("did"u8)) { did = ReadString("did", TextFormat.Did); seen |= 1 << 0; }
                 else if (key.SequenceEqual("seq"u8)) { seq = ReadSeq(); seen |= 1 << 1; }
-                else if (key.SequenceEqual("time"u8)) { time = ReadString("time"); seen |= 1 << 2; }
-                else if (key.SequenceEqual("handle"u8)) { handle = ReadString("handle"); }
+                else if (key.SequenceEqual("time"u8)) { time = ReadString("time", TextFormat.Datetime); seen |= 1 << 2; }
+                else if (key.SequenceEqual("handle"u8)) { handle = ReadString("handle", TextFormat.Handle); }
                 else SkipUnknown(key, keyAt);
             }
             Require(seen, ["did", "seq", "time"], bodyAt);
@@ -302,9 +303,9 @@ internal static class FirehoseFrameDecoder
             {
                 int keyAt = _r.BytesConsumed;
                 ReadOnlySpan<byte> key = _r.ReadMapKey();
-                if (key.SequenceEqual("did"u8)) { did = ReadString("did"); seen |= 1 << 0; }
+                if (key.SequenceEqual("did"u8)) { did = ReadString("did", TextFormat.Did); seen |= 1 << 0; }
                 else if (key.SequenceEqual("seq"u8)) { seq = ReadSeq(); seen |= 1 << 1; }
-                else if (key.SequenceEqual("time"u8)) { time = ReadString("time"); seen |= 1 << 2; }
+                else if (key.SequenceEqual("time"u8)) { time = ReadString("time", TextFormat.Datetime); seen |= 1 << 2; }
                 else if (key.SequenceEqual("active"u8)) { active = ReadBool("active"); seen |= 1 << 3; }
                 else if (key.SequenceEqual("status"u8)) { status = ReadString("status"); }
                 else SkipUnknown(key, keyAt);
@@ -368,13 +369,39 @@ internal static class FirehoseFrameDecoder
             return _r.ReadBool();
         }
 
-        private string ReadString(string field)
+        private string ReadString(string field, TextFormat format = TextFormat.Any)
         {
+            int at = _r.BytesConsumed;
             Expect(CborKind.Text, field, "a string");
-            return _r.ReadTextString();
+            ReadOnlySpan<byte> utf8 = _r.ReadText();
+            if (_strict && !IsValid(utf8, format))
+                Fail(FirehoseFrameError.InvalidValue, at, $"{field} is not a valid {format}");
+            return Encoding.UTF8.GetString(utf8);
         }
 
-        private string? ReadNullableString(string field) => _r.TryReadNull() ? null : ReadString(field);
+        private string? ReadNullableString(string field, TextFormat format) => _r.TryReadNull() ? null : ReadString(field, format);
+
+        /// <summary>The lexicon string formats strict mode checks (over UTF-8, without allocating).</summary>
+        private static bool IsValid(ReadOnlySpan<byte> utf8, TextFormat format)
+        {
+            switch (format)
+            {
+                case TextFormat.Did:
+                    return Did.IsValid(utf8);
+                case TextFormat.Tid:
+                    return Tid.IsValid(utf8);
+                case TextFormat.Datetime:
+                    return AtDatetime.IsValid(utf8);
+                case TextFormat.Handle:
+                    return Handle.IsValid(utf8);
+                case TextFormat.RepoPath:
+                    // collection NSID "/" record key
+                    int slash = utf8.IndexOf((byte)'/');
+                    return slash > 0 && Nsid.IsValid(utf8[..slash]) && RecordKey.IsValid(utf8[(slash + 1)..]);
+                default:
+                    return true;
+            }
+        }
 
         private Cid ReadLink(string field)
         {
@@ -454,6 +481,16 @@ internal static class FirehoseFrameDecoder
             {
                 throw new FirehoseFrameException(FirehoseFrameError.InvalidBlocks, at, "blocks is not a valid CAR: " + e.Message, e);
             }
+        }
+
+        private enum TextFormat
+        {
+            Any,
+            Did,
+            Tid,
+            Datetime,
+            Handle,
+            RepoPath,
         }
 
         [DoesNotReturn]

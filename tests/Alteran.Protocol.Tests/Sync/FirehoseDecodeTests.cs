@@ -229,29 +229,54 @@ public class FirehoseDecodeTests
         Cid c = CidOf(1), p = CidOf(2);
         object nul = CborTestValues.CborNull.Value;
         // Valid shapes.
-        Assert.Equal(RepoOpRef.Create("a/b", c), FirehoseFrame.Decode(WithOp(M(("action", "create"), ("path", "a/b"), ("cid", c))), Strict).Commit!.Ops[0]);
-        Assert.Equal(RepoOpRef.Update("a/b", c, p), FirehoseFrame.Decode(WithOp(M(("action", "update"), ("path", "a/b"), ("cid", c), ("prev", p)))).Commit!.Ops[0]);
-        Assert.Equal(RepoOpRef.Delete("a/b", p), FirehoseFrame.Decode(WithOp(M(("action", "delete"), ("path", "a/b"), ("cid", nul), ("prev", p)))).Commit!.Ops[0]);
+        Assert.Equal(RepoOpRef.Create("app.test.x/b", c), FirehoseFrame.Decode(WithOp(M(("action", "create"), ("path", "app.test.x/b"), ("cid", c))), Strict).Commit!.Ops[0]);
+        Assert.Equal(RepoOpRef.Update("app.test.x/b", c, p), FirehoseFrame.Decode(WithOp(M(("action", "update"), ("path", "app.test.x/b"), ("cid", c), ("prev", p)))).Commit!.Ops[0]);
+        Assert.Equal(RepoOpRef.Delete("app.test.x/b", p), FirehoseFrame.Decode(WithOp(M(("action", "delete"), ("path", "app.test.x/b"), ("cid", nul), ("prev", p)))).Commit!.Ops[0]);
         // prev on a create: forbidden in strict mode only.
-        byte[] createWithPrev = WithOp(M(("action", "create"), ("path", "a/b"), ("cid", c), ("prev", p)));
+        byte[] createWithPrev = WithOp(M(("action", "create"), ("path", "app.test.x/b"), ("cid", c), ("prev", p)));
         AssertFails(createWithPrev, FirehoseFrameError.InvalidValue);
         Assert.NotNull(FirehoseFrame.Decode(createWithPrev, Lenient));
         // Missing prev on update/delete: required in strict mode (sync v1.1), tolerated leniently (v1.0).
-        byte[] updateNoPrev = WithOp(M(("action", "update"), ("path", "a/b"), ("cid", c)));
+        byte[] updateNoPrev = WithOp(M(("action", "update"), ("path", "app.test.x/b"), ("cid", c)));
         AssertFails(updateNoPrev, FirehoseFrameError.InvalidValue);
         Assert.True(FirehoseFrame.Decode(updateNoPrev, Lenient).Commit!.Ops[0].Prev.IsEmpty);
-        AssertFails(WithOp(M(("action", "delete"), ("path", "a/b"), ("cid", nul))), FirehoseFrameError.InvalidValue);
+        AssertFails(WithOp(M(("action", "delete"), ("path", "app.test.x/b"), ("cid", nul))), FirehoseFrameError.InvalidValue);
         // cid null exactly on deletes, in both modes.
-        AssertFails(WithOp(M(("action", "delete"), ("path", "a/b"), ("cid", c), ("prev", p))), FirehoseFrameError.InvalidValue, Lenient);
-        AssertFails(WithOp(M(("action", "create"), ("path", "a/b"), ("cid", nul))), FirehoseFrameError.InvalidValue, Lenient);
-        AssertFails(WithOp(M(("action", "update"), ("path", "a/b"), ("cid", nul), ("prev", p))), FirehoseFrameError.InvalidValue, Lenient);
+        AssertFails(WithOp(M(("action", "delete"), ("path", "app.test.x/b"), ("cid", c), ("prev", p))), FirehoseFrameError.InvalidValue, Lenient);
+        AssertFails(WithOp(M(("action", "create"), ("path", "app.test.x/b"), ("cid", nul))), FirehoseFrameError.InvalidValue, Lenient);
+        AssertFails(WithOp(M(("action", "update"), ("path", "app.test.x/b"), ("cid", nul), ("prev", p))), FirehoseFrameError.InvalidValue, Lenient);
         // Unknown action, missing fields, prev: null.
-        AssertFails(WithOp(M(("action", "upsert"), ("path", "a/b"), ("cid", c))), FirehoseFrameError.InvalidValue, Lenient);
+        AssertFails(WithOp(M(("action", "upsert"), ("path", "app.test.x/b"), ("cid", c))), FirehoseFrameError.InvalidValue, Lenient);
         AssertFails(WithOp(M(("action", "create"), ("cid", c))), FirehoseFrameError.MissingField, Lenient);
-        AssertFails(WithOp(M(("action", "delete"), ("path", "a/b"), ("prev", p))), FirehoseFrameError.MissingField, Lenient);
-        AssertFails(WithOp(M(("path", "a/b"), ("cid", c))), FirehoseFrameError.MissingField, Lenient);
-        AssertFails(WithOp(M(("action", "update"), ("path", "a/b"), ("cid", c), ("prev", nul))), FirehoseFrameError.WrongFieldType, Lenient);
-        AssertFails(WithOp(M(("action", "create"), ("path", "a/b"), ("cid", c), ("extra", 1L))), FirehoseFrameError.UnknownField);
+        AssertFails(WithOp(M(("action", "delete"), ("path", "app.test.x/b"), ("prev", p))), FirehoseFrameError.MissingField, Lenient);
+        AssertFails(WithOp(M(("path", "app.test.x/b"), ("cid", c))), FirehoseFrameError.MissingField, Lenient);
+        AssertFails(WithOp(M(("action", "update"), ("path", "app.test.x/b"), ("cid", c), ("prev", nul))), FirehoseFrameError.WrongFieldType, Lenient);
+        AssertFails(WithOp(M(("action", "create"), ("path", "app.test.x/b"), ("cid", c), ("extra", 1L))), FirehoseFrameError.UnknownField);
+    }
+
+    [Fact]
+    public void StrictModeChecksStringFormats()
+    {
+        foreach ((string frame, string field, string bad) in new[]
+        {
+            ("commit", "repo", "not-a-did"), ("commit", "rev", "3l3qo2vutsw2"), ("commit", "since", "zzzzzzzzzzzzz"),
+            ("commit", "time", "2024-01-02 03:04:05"), ("sync", "did", "did:"), ("identity", "handle", "-bad-.test"),
+            ("account", "time", "yesterday"),
+        })
+        {
+            byte[] f = WithField(FrameNamed(frame), field, bad);
+            var e = AssertFails(f, FirehoseFrameError.InvalidValue);
+            Assert.Contains(field, e.Message);
+            Assert.NotNull(FirehoseFrame.Decode(f, Lenient));
+        }
+        Cid c = CidOf(1);
+        foreach (string path in new[] { "nocollection", "/rkey", "app.test.x/", "app.test.x/a/b", "notnsid/rkey", "app.test.x/.." })
+        {
+            byte[] f = WithOp(M(("action", "create"), ("path", path), ("cid", c)));
+            AssertFails(f, FirehoseFrameError.InvalidValue);
+            Assert.Equal(path, FirehoseFrame.Decode(f, Lenient).Commit!.Ops[0].Path);
+        }
+        Assert.Equal("handle.invalid", FirehoseFrame.Decode(WithField(FrameNamed("identity"), "handle", "handle.invalid")).Identity!.Handle);
     }
 
     [Fact]
@@ -272,7 +297,7 @@ public class FirehoseDecodeTests
         Map body = BodyOf(frame);
         var ops = new List<object>();
         for (int i = 0; i < FirehoseLimits.MaxCommitOps + 1; i++)
-            ops.Add(M(("action", "create"), ("path", $"a/{i}"), ("cid", CidOf(i))));
+            ops.Add(M(("action", "create"), ("path", $"app.test.x/{i}"), ("cid", CidOf(i))));
         body["ops"] = ops;
         byte[] tooMany = Concat(Split(frame).Header, CborTestValues.Encode(body));
         AssertFails(tooMany, FirehoseFrameError.LimitExceeded);
