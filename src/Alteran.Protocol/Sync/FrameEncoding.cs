@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Alteran.Protocol.Cbor;
@@ -38,17 +37,41 @@ internal static class FrameEncoding
     }
 
     /// <summary>
-    /// Writes <paramref name="time"/> as an atproto datetime in UTC with milliseconds and <c>Z</c>, as the
-    /// reference PDS does (<c>Date.toISOString()</c>), formatted on the stack.
+    /// Writes <paramref name="time"/> as an atproto datetime in UTC with milliseconds and <c>Z</c>
+    /// (<c>yyyy-MM-ddTHH:mm:ss.fffZ</c>), as the reference PDS does with <c>Date.toISOString()</c>. Digits are
+    /// placed by hand on the stack: a custom .NET format string would be parsed on every call.
     /// </summary>
     public static void WriteTime(ref DagCborWriter writer, DateTimeOffset time)
     {
-        Span<byte> utf8 = stackalloc byte[32];
-        if (!time.UtcDateTime.TryFormat(utf8, out int n, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) || n != TimeLength)
-            throw new ArgumentOutOfRangeException(nameof(time), "The time does not format as a 4-digit-year datetime.");
+        DateTime t = time.UtcDateTime;
+        Span<byte> s = stackalloc byte[TimeLength];
+        Digits(s[0..4], t.Year);
+        s[4] = (byte)'-';
+        Digits(s[5..7], t.Month);
+        s[7] = (byte)'-';
+        Digits(s[8..10], t.Day);
+        s[10] = (byte)'T';
+        Digits(s[11..13], t.Hour);
+        s[13] = (byte)':';
+        Digits(s[14..16], t.Minute);
+        s[16] = (byte)':';
+        Digits(s[17..19], t.Second);
+        s[19] = (byte)'.';
+        Digits(s[20..23], t.Millisecond);
+        s[23] = (byte)'Z';
         // WriteText copies the bytes; the compiler cannot see that a ref-struct writer does not keep the span,
         // so hand it a span whose scope is not tracked.
-        writer.WriteText(MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetReference(utf8), n));
+        writer.WriteText(MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetReference(s), TimeLength));
+    }
+
+    /// <summary>Writes <paramref name="value"/> as exactly <c>destination.Length</c> decimal digits, zero-padded.</summary>
+    private static void Digits(Span<byte> destination, int value)
+    {
+        for (int i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (byte)('0' + value % 10);
+            value /= 10;
+        }
     }
 
     public static void CheckSeq(long seq)

@@ -115,6 +115,19 @@ public class FirehoseRoundTripTests
         Assert.Equal("2024-07-01T04:59:59.007Z", FirehoseFrame.Decode(frame).Identity!.Time);
     }
 
+    [Fact]
+    public void TimeMatchesDotNetFormattingForRandomInstants()
+    {
+        var rng = new Random(7);
+        for (int i = 0; i < 500; i++)
+        {
+            var t = new DateTimeOffset(rng.NextInt64(DateTime.MinValue.Ticks + TimeSpan.TicksPerDay, DateTime.MaxValue.Ticks - TimeSpan.TicksPerDay), TimeSpan.Zero)
+                .ToOffset(TimeSpan.FromMinutes(rng.Next(-14 * 60, 14 * 60)));
+            string expected = t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+            Assert.Equal(expected, FirehoseFrame.Decode(Frame(new IdentityEvent { Did = Did, Time = t }, 1), FirehoseDecodeMode.Lenient).Identity!.Time);
+        }
+    }
+
     // ---- field presence, checked against the lexicon ---------------------------------------------------
 
     private static JsonObject LexiconDefs()
