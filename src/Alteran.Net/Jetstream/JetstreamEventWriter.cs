@@ -1,4 +1,5 @@
-using System.Text.Encodings.Web;
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using Alteran.Protocol;
 using Alteran.Protocol.DataModel;
@@ -18,12 +19,13 @@ namespace Alteran.Net.Jetstream;
 public static class JetstreamEventWriter
 {
     /// <summary>
-    /// Writer options for events: no indentation, and relaxed escaping so non-ASCII text and base64 stay as they
-    /// are (valid JSON that any decoder reads; Jetstream's Go encoder differs only in escaping <c>&lt;&gt;&amp;</c>).
+    /// Writer options for events: no indentation, and minimal escaping so all non-ASCII text (emoji too) and base64
+    /// stay as they are, as in Jetstream's output (whose Go encoder also escapes <c>&lt;&gt;&amp;</c>, which JSON does
+    /// not need).
     /// </summary>
     public static readonly JsonWriterOptions WriterOptions = new()
     {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = JetstreamJsonEncoder.Instance,
         Indented = false,
         SkipValidation = true,
     };
@@ -53,7 +55,7 @@ public static class JetstreamEventWriter
             DagJson.CborToJson(commit.Record, writer);
             Span<char> cid = stackalloc char[Cid.StringLength];
             int length = commit.Cid.FormatTo(cid);
-            writer.WriteString("cid"u8, cid[..length]);
+            WriteString(writer, "cid"u8, cid[..length]);
         }
         writer.WriteEndObject();
         writer.WriteEndObject();
@@ -65,10 +67,10 @@ public static class JetstreamEventWriter
         ArgumentNullException.ThrowIfNull(writer);
         WriteHeader(writer, identity.Did, identity.TimeUs, "identity"u8);
         writer.WriteStartObject("identity"u8);
-        writer.WriteString("did"u8, identity.Did);
+        WriteString(writer, "did"u8, identity.Did);
         WriteOptional(writer, "handle"u8, identity.Handle);
         writer.WriteNumber("seq"u8, identity.Seq);
-        writer.WriteString("time"u8, identity.Time);
+        WriteString(writer, "time"u8, identity.Time);
         writer.WriteEndObject();
         writer.WriteEndObject();
     }
@@ -80,10 +82,10 @@ public static class JetstreamEventWriter
         WriteHeader(writer, account.Did, account.TimeUs, "account"u8);
         writer.WriteStartObject("account"u8);
         writer.WriteBoolean("active"u8, account.Active);
-        writer.WriteString("did"u8, account.Did);
+        WriteString(writer, "did"u8, account.Did);
         writer.WriteNumber("seq"u8, account.Seq);
         WriteOptional(writer, "status"u8, account.Status);
-        writer.WriteString("time"u8, account.Time);
+        WriteString(writer, "time"u8, account.Time);
         writer.WriteEndObject();
         writer.WriteEndObject();
     }
@@ -91,7 +93,7 @@ public static class JetstreamEventWriter
     private static void WriteHeader(Utf8JsonWriter writer, ReadOnlySpan<char> did, long timeUs, ReadOnlySpan<byte> kind)
     {
         writer.WriteStartObject();
-        writer.WriteString("did"u8, did);
+        WriteString(writer, "did"u8, did);
         writer.WriteNumber("time_us"u8, timeUs);
         writer.WriteString("kind"u8, kind);
     }
@@ -99,6 +101,32 @@ public static class JetstreamEventWriter
     private static void WriteOptional(Utf8JsonWriter writer, ReadOnlySpan<byte> name, ReadOnlySpan<char> value)
     {
         if (!value.IsEmpty)
-            writer.WriteString(name, value);
+            WriteString(writer, name, value);
     }
+
+    // Utf8JsonWriter's UTF-16 value overloads allocate on every call (~100 B); transcoding ourselves does not.
+    private static void WriteString(Utf8JsonWriter writer, ReadOnlySpan<byte> name, ReadOnlySpan<char> value)
+    {
+        const int stackChars = 256;
+        if (value.Length <= stackChars)
+        {
+            Span<byte> utf8 = stackalloc byte[stackChars * 3];
+            int written = Utf8Text.GetBytes(value, utf8);
+            writer.WriteString(name, utf8[..written]);
+            return;
+        }
+        byte[] rented = ArrayPool<byte>.Shared.Rent(Utf8Text.GetMaxByteCount(value.Length));
+        try
+        {
+            int written = Utf8Text.GetBytes(value, rented);
+            writer.WriteString(name, rented.AsSpan(0, written));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    // Lone surrogates in our own strings throw rather than becoming U+FFFD silently.
+    private static readonly UTF8Encoding Utf8Text = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }
