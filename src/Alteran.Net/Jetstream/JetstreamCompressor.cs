@@ -13,8 +13,12 @@ public sealed class JetstreamCompressor : IDisposable
     /// <summary>zstd's default level (3), the speed/ratio point Jetstream's Go encoder also defaults to.</summary>
     public const int DefaultLevel = 3;
 
+    // Don't keep a huge scratch buffer alive after a rare huge event.
+    private const int MaxRetainedScratch = 1 << 20;
+
     private readonly Compressor _compressor;
     private byte[] _scratch = [];
+    private bool _disposed;
 
     /// <summary>Creates a compressor at <paramref name="level"/> (1–19) loaded with Jetstream's dictionary.</summary>
     public JetstreamCompressor(int level = DefaultLevel)
@@ -46,7 +50,6 @@ public sealed class JetstreamCompressor : IDisposable
             _scratch = new byte[Math.Max(bound, 4096)];
         int written = Compress(json, _scratch);
         byte[] frame = _scratch.AsSpan(0, written).ToArray();
-        // Don't keep a huge scratch buffer alive after a rare huge event.
         if (_scratch.Length > MaxRetainedScratch)
             _scratch = [];
         return frame;
@@ -59,9 +62,6 @@ public sealed class JetstreamCompressor : IDisposable
         Span<byte> destination = output.GetSpan(GetMaxCompressedLength(json.Length));
         output.Advance(Compress(json, destination));
     }
-
-    private const int MaxRetainedScratch = 1 << 20;
-    private bool _disposed;
 
     /// <summary>Frees the zstd context.</summary>
     public void Dispose()

@@ -18,6 +18,7 @@ public sealed class JetstreamEncoder : IDisposable
     private readonly Utf8JsonWriter _writer;
     private JetstreamCompressor? _compressor;
     private readonly bool _ownsCompressor;
+    private bool _disposed;
 
     /// <summary>Creates an encoder. If <paramref name="compressor"/> is null, one is created when first needed and
     /// disposed with this encoder; a given compressor stays the caller's.</summary>
@@ -111,8 +112,6 @@ public sealed class JetstreamEncoder : IDisposable
         json.CopyTo(output.GetSpan(json.Length));
         output.Advance(json.Length);
     }
-
-    private bool _disposed;
 
     /// <summary>Releases the writer and the compressor this encoder created.</summary>
     public void Dispose()

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.ObjectModel;
 using System.Text;
 using Alteran.Protocol.Syntax;
 
@@ -21,6 +22,8 @@ public sealed class JetstreamFilter
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _collectionLookup;
     private readonly byte[][] _prefixes; // UTF-8, each ending in '.'
     private readonly string[] _prefixStrings;
+    private readonly IReadOnlySet<string> _wantedDids;
+    private readonly IReadOnlySet<string> _wantedCollections;
 
     /// <summary>The filter that passes every event, with no size cap.</summary>
     public static JetstreamFilter All { get; } = new(null, null, [], [], 0);
@@ -35,6 +38,8 @@ public sealed class JetstreamFilter
             _collectionLookup = collections.GetAlternateLookup<ReadOnlySpan<char>>();
         _prefixes = prefixes;
         _prefixStrings = prefixStrings;
+        _wantedDids = dids is null ? ReadOnlySet<string>.Empty : new ReadOnlySet<string>(dids);
+        _wantedCollections = collections is null ? ReadOnlySet<string>.Empty : new ReadOnlySet<string>(collections);
         MaxMessageSizeBytes = maxMessageSizeBytes;
     }
 
@@ -48,13 +53,13 @@ public sealed class JetstreamFilter
     public bool HasCollectionFilter => _collections is not null;
 
     /// <summary>The wanted DIDs (empty when not filtering by DID).</summary>
-    public IReadOnlyCollection<string> WantedDids => (IReadOnlyCollection<string>?)_dids ?? [];
+    public IReadOnlySet<string> WantedDids => _wantedDids;
 
     /// <summary>The wanted exact collection NSIDs.</summary>
-    public IReadOnlyCollection<string> WantedCollections => (IReadOnlyCollection<string>?)_collections ?? [];
+    public IReadOnlySet<string> WantedCollections => _wantedCollections;
 
     /// <summary>The wanted collection prefixes, each as given without its trailing <c>*</c> (e.g. <c>app.bsky.graph.</c>).</summary>
-    public IReadOnlyList<string> WantedCollectionPrefixes => _prefixStrings;
+    public IReadOnlyList<string> WantedCollectionPrefixes => Array.AsReadOnly(_prefixStrings);
 
     /// <summary>
     /// Validates and builds a filter. Collections are NSIDs or NSID prefixes ending in <c>.*</c> (whose segments
