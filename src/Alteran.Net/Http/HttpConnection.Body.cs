@@ -193,12 +193,14 @@ internal sealed partial class HttpConnection
         {
             // The client is still waiting for 100 Continue before it sends the body: we cannot tell where the next request starts.
             KeepAlive = false;
+            _lingerOnClose = true;
             return;
         }
 
         if (!_request.IsChunked && _bodyRemaining > _limits.MaxDrainBytes)
         {
             KeepAlive = false;
+            _lingerOnClose = true;
             return;
         }
 
@@ -214,6 +216,7 @@ internal sealed partial class HttpConnection
         catch (BadHttpRequestException ex) when (ex.Reason == RequestRejectionReason.BodyTooLarge)
         {
             KeepAlive = false;
+            _lingerOnClose = true;
         }
         finally
         {

@@ -47,6 +47,7 @@ internal sealed partial class HttpConnection : ITrackedConnection
     private readonly HttpContext _context;
     private ResponseBodyWriter? _bodyWriter;
     private bool _bodyWriterActive;
+    private bool _lingerOnClose;
     private CancellationTokenSource? _abortCts;
     private WebSocketConnection? _webSocket;
 
@@ -312,6 +313,7 @@ internal sealed partial class HttpConnection : ITrackedConnection
         catch (BadHttpRequestException ex)
         {
             KeepAlive = false;
+            _lingerOnClose = true;
             if (!_response.HasStarted)
             {
                 WriteError(ex.StatusCode, ex.StatusCode == 413 ? "PayloadTooLarge" : "InvalidRequest", ex.Message);
@@ -371,6 +373,7 @@ internal sealed partial class HttpConnection : ITrackedConnection
     private async Task RejectAsync(BadHttpRequestException ex)
     {
         KeepAlive = false;
+        _lingerOnClose = true;
         _context.RequestId = Server.NextRequestId();
         _response.Reset();
         Log.BadRequest(Server.Logger, _context.RequestId, ex.StatusCode, ex.Reason.ToString());
@@ -501,9 +504,58 @@ internal sealed partial class HttpConnection : ITrackedConnection
         _socket.Dispose();
     }
 
+    /// <summary>
+    /// After an error response the client may still be sending a body we will not read. Closing a socket with
+    /// unread input makes the kernel send RST, which can destroy the response before the client reads it, so send
+    /// FIN first and discard input for a short, bounded time (as nginx's lingering close does).
+    /// </summary>
+    private async ValueTask LingerAsync()
+    {
+        if (Volatile.Read(ref _aborted) != 0 || _stream is null)
+        {
+            return;
+        }
+
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            await FlushOutputAsync(default).ConfigureAwait(false);
+            if (Server.Options.Certificate is null)
+            {
+                _socket.Shutdown(SocketShutdown.Send);
+            }
+
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            long discarded = 0;
+            while (discarded < 1024 * 1024)
+            {
+                int n = await _stream.ReadAsync(scratch, cts.Token).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                discarded += n;
+            }
+        }
+        catch (Exception)
+        {
+            // Timeout or reset: we are closing anyway.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
     private async ValueTask CloseAsync()
     {
         _phase = (int)Phase.Closed;
+        if (_lingerOnClose)
+        {
+            await LingerAsync().ConfigureAwait(false);
+        }
+
         try
         {
             if (_input is not null)

@@ -11,6 +11,7 @@ namespace Alteran.Net.Http;
 public sealed class HttpContext
 {
     private readonly HttpConnection _connection;
+    private RequestBodyStream? _bodyStream;
 
     internal HttpContext(HttpConnection connection, HttpRequest request, HttpResponse response)
     {
@@ -56,6 +57,9 @@ public sealed class HttpContext
     /// <summary>Reads the next part of the body into <paramref name="destination"/>; 0 at the end (for streamed uploads).</summary>
     public ValueTask<int> ReadBodyAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
         => _connection.ReadBodyAsync(destination, cancellationToken);
+
+    /// <summary>The body as a read-only stream (created once per connection and reused).</summary>
+    public Stream BodyStream => _bodyStream ??= new RequestBodyStream(this);
 
     /// <summary>Reads the whole body and deserialises it with source-generated <paramref name="typeInfo"/>.</summary>
     public async ValueTask<T?> ReadJsonAsync<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)

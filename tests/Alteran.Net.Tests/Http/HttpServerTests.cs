@@ -28,6 +28,12 @@ public class HttpServerTests
 
             await writer.CompleteAsync();
         }, maxBodyBytes: 10 * 1024 * 1024);
+        router.MapProcedure("com.example.sha256", async ctx =>
+        {
+            // Streams the body through a Stream consumer, as a blob upload would.
+            byte[] hash = await System.Security.Cryptography.SHA256.HashDataAsync(ctx.BodyStream);
+            ctx.Response.WriteBody(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(hash)), "text/plain"u8);
+        }, maxBodyBytes: 1024 * 1024);
         router.MapProcedure("com.example.ignore", ctx =>
         {
             ctx.Response.WriteBody("ignored"u8, "text/plain"u8);
@@ -184,6 +190,42 @@ public class HttpServerTests
         for (int i = 0; i < r.Body.Length; i += 4999)
         {
             Assert.Equal((byte)(i % 251), r.Body[i]);
+        }
+    }
+
+    [Fact]
+    public async Task BodyStreamFeedsStreamConsumersAndEnforcesTheRouteLimit()
+    {
+        await using var server = new TestServer(TestRoutes);
+        byte[] body = new byte[300_000];
+        Random.Shared.NextBytes(body);
+        using (RawClient client = await server.ConnectAsync())
+        {
+            await client.SendAsync($"POST /xrpc/com.example.sha256 HTTP/1.1\r\nHost: t\r\nContent-Length: {body.Length}\r\n\r\n");
+            await client.SendAsync(body);
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body)), (await client.ReadResponseAsync()).Text);
+        }
+
+        using (RawClient client = await server.ConnectAsync())
+        {
+            // Chunked, so the limit can only be found while streaming: 413 and close.
+            await client.SendAsync("POST /xrpc/com.example.sha256 HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
+            byte[] chunk = Encoding.ASCII.GetBytes("10000\r\n" + new string('z', 0x10000) + "\r\n");
+            RawResponse? r = null;
+            try
+            {
+                for (int i = 0; i < 20; i++)
+                {
+                    await client.SendAsync(chunk);
+                }
+            }
+            catch (IOException)
+            {
+                // The server may close while we are still sending.
+            }
+
+            r = await client.ReadResponseAsync();
+            Assert.Equal(413, r.Status);
         }
     }
 
