@@ -204,6 +204,8 @@ internal sealed partial class HttpConnection
             return;
         }
 
+        // Send the response first: a client may wait for it before sending (or abandoning) the rest of the body.
+        await FlushOutputAsync(default).ConfigureAwait(false);
         long saved = _context.MaxRequestBodySize;
         _context.MaxRequestBodySize = _bodyReceived + _limits.MaxDrainBytes;
         byte[] scratch = ArrayPool<byte>.Shared.Rent(4096);
