@@ -236,6 +236,12 @@ public sealed class HttpResponse
         public readonly ScratchBufferWriter Buffer = new();
         public readonly Utf8JsonWriter Writer;
 
-        public JsonScratch() => Writer = new Utf8JsonWriter(Buffer, new JsonWriterOptions { SkipValidation = true });
+        // Relaxed escaping: responses are application/json, never inlined into HTML, and posts are full of
+        // non-ASCII text that the default encoder would inflate to \uXXXX sequences.
+        public JsonScratch() => Writer = new Utf8JsonWriter(Buffer, new JsonWriterOptions
+        {
+            SkipValidation = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
     }
 }

@@ -116,6 +116,18 @@ public class HttpServerTests
     }
 
     [Fact]
+    public async Task JsonResponsesKeepNonAsciiTextUnescaped()
+    {
+        await using var server = new TestServer(TestRoutes);
+        using RawClient client = await server.ConnectAsync();
+        await client.SendAsync(Get("/xrpc/com.example.hello?name=caf%C3%A9%20%F0%9F%A6%8B%20%22q%22"));
+        RawResponse r = await client.ReadResponseAsync();
+        // Emoji (outside the BMP) are still escaped by System.Text.Json's relaxed encoder; 'é' is not.
+        Assert.Equal("{\"hello\":\"café \\uD83E\\uDD8B \\\"q\\\"\"}", r.Text);
+        Assert.Equal("café 🦋 \"q\"", JsonDocument.Parse(r.Body).RootElement.GetProperty("hello").GetString());
+    }
+
+    [Fact]
     public async Task ContentLengthBodyInPieces()
     {
         await using var server = new TestServer(TestRoutes);
