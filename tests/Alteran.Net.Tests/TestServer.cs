@@ -22,6 +22,7 @@ internal sealed class TestServer : IAsyncDisposable
                 HeaderTimeout = TimeSpan.FromSeconds(5),
                 KeepAliveTimeout = TimeSpan.FromSeconds(5),
                 MinBodyRateGrace = TimeSpan.FromSeconds(2),
+                ExemptLoopbackFromPerIpCap = false, // every test client is on loopback: keep the per-IP caps testable
             },
         };
         configure?.Invoke(options);

@@ -45,6 +45,12 @@ public sealed class HttpLimits
     /// <summary>Connections one remote address may hold at once.</summary>
     public int MaxConnectionsPerIp { get; set; } = 64;
 
+    /// <summary>
+    /// Loopback clients skip the per-IP caps (default): behind a local reverse proxy (Caddy) every connection comes
+    /// from 127.0.0.1, and the proxy applies its own per-client limits. The global cap still applies.
+    /// </summary>
+    public bool ExemptLoopbackFromPerIpCap { get; set; } = true;
+
     /// <summary>How often the heartbeat checks every connection's deadlines.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -31,7 +31,7 @@ public sealed class HttpServer : IAsyncDisposable
         Options = options;
         Application = application;
         Logger = logger;
-        _connections = new ConnectionManager(options.Limits.MaxConnections, options.Limits.MaxConnectionsPerIp);
+        _connections = new ConnectionManager(options.Limits.MaxConnections, options.Limits.MaxConnectionsPerIp, options.Limits.ExemptLoopbackFromPerIpCap);
         _listener = new Socket(options.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         // Request ids: a random 32-bit prefix per process, then a counter, so ids from restarts do not collide in logs.
         _nextRequestId = (long)((ulong)(uint)Random.Shared.Next() << 32);

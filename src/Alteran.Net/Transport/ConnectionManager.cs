@@ -13,14 +13,19 @@ public sealed class ConnectionManager
     private readonly Dictionary<IPAddress, int> _upgradedPerIp = new();
     private readonly int _maxConnections;
     private readonly int _maxPerIp;
+    private readonly bool _exemptLoopback;
     private int _count;
     private TaskCompletionSource? _drained;
 
-    /// <summary>Creates a manager with the given caps.</summary>
-    public ConnectionManager(int maxConnections, int maxPerIp)
+    /// <summary>
+    /// Creates a manager with the given caps. With <paramref name="exemptLoopback"/>, loopback addresses skip the
+    /// per-IP caps (behind a local reverse proxy every client arrives from 127.0.0.1); the global cap still holds.
+    /// </summary>
+    public ConnectionManager(int maxConnections, int maxPerIp, bool exemptLoopback = false)
     {
         _maxConnections = maxConnections;
         _maxPerIp = maxPerIp;
+        _exemptLoopback = exemptLoopback;
     }
 
     /// <summary>Connections currently open.</summary>
@@ -37,7 +42,7 @@ public sealed class ConnectionManager
             }
 
             _perIp.TryGetValue(address, out int current);
-            if (current >= _maxPerIp)
+            if (current >= _maxPerIp && !IsExempt(address))
             {
                 return false;
             }
@@ -54,7 +59,7 @@ public sealed class ConnectionManager
         lock (_perIp)
         {
             _upgradedPerIp.TryGetValue(address, out int current);
-            if (current >= maxPerIp)
+            if (current >= maxPerIp && !IsExempt(address))
             {
                 return false;
             }
@@ -63,6 +68,8 @@ public sealed class ConnectionManager
             return true;
         }
     }
+
+    private bool IsExempt(IPAddress address) => _exemptLoopback && IPAddress.IsLoopback(address);
 
     /// <summary>Frees an upgraded slot.</summary>
     public void ReleaseUpgraded(IPAddress address)

@@ -402,6 +402,29 @@ public class HttpServerTests
         Assert.Equal(503, r.Status);
         Assert.True(await c.IsClosedByServerAsync());
 
+        // Loopback exempt (the default, for a local reverse proxy): the per-IP cap does not apply, the global cap does.
+        await using var server3 = new TestServer(TestRoutes, o =>
+        {
+            o.Limits.MaxConnectionsPerIp = 1;
+            o.Limits.MaxConnections = 3;
+            o.Limits.ExemptLoopbackFromPerIpCap = true;
+        });
+        var open = new List<RawClient>();
+        for (int i = 0; i < 3; i++)
+        {
+            RawClient x = await server3.ConnectAsync();
+            open.Add(x);
+            await x.SendAsync(Get("/health"));
+            Assert.Equal(200, (await x.ReadResponseAsync()).Status);
+        }
+
+        using (RawClient over = await server3.ConnectAsync())
+        {
+            Assert.Equal(503, (await over.ReadResponseAsync()).Status);
+        }
+
+        open.ForEach(x => x.Dispose());
+
         await using var server2 = new TestServer(TestRoutes, o => o.Limits.MaxConnections = 1);
         using RawClient d = await server2.ConnectAsync();
         await d.SendAsync(Get("/health"));
