@@ -106,4 +106,24 @@ public sealed partial class AlteranStore
             RocksNative.rocksdb_writebatch_destroy(wb);
         }
     }
+
+    /// <summary>Deletes sessions that expired before <paramref name="nowMs"/>, looking at most
+    /// <paramref name="maxScan"/> sessions per call (bounded; call periodically). Returns how many were deleted.</summary>
+    public int PruneExpiredSessions(long nowMs, int maxScan = 10_000)
+    {
+        var expired = new List<byte[]>();
+        ReadOnlySpan<byte> lower = [SessionCodec.TokenTag];
+        ReadOnlySpan<byte> upper = [SessionCodec.AccountTag];
+        using (RocksIterator it = _db.NewIterator(ColumnFamily.Sessions, lower, upper))
+        {
+            it.Seek(lower);
+            for (int i = 0; it.Valid && i < maxScan; i++, it.Next())
+                if (SessionCodec.Decode(it.Value).ExpiresAt < nowMs)
+                    expired.Add(it.Key[1..].ToArray());
+            it.ThrowIfError();
+        }
+        foreach (byte[] tokenId in expired)
+            DeleteSession(tokenId);
+        return expired.Count;
+    }
 }

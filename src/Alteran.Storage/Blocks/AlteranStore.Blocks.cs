@@ -90,6 +90,31 @@ public sealed partial class AlteranStore
         }
     }
 
+    /// <summary>
+    /// Deletes every block of the account that is not in <paramref name="live"/> (the blocks reachable from
+    /// <paramref name="expectedRoot"/>, marked by the caller), in bounded steps of <paramref name="maxScanPerStep"/>
+    /// keys so writers are never held up for long. Fails with <see cref="StorageError.Conflict"/> if the root moves
+    /// meanwhile (mark again). For repos whose commits did not carry their removed blocks (imports, repairs);
+    /// normal commits delete their removed blocks themselves (<see cref="Repos.PreparedCommit.RemoveBlock"/>).
+    /// Returns the number of blocks deleted.
+    /// </summary>
+    public async Task<long> SweepBlocksAsync(long account, Cid expectedRoot, IReadOnlySet<Cid> live, int maxScanPerStep = 10_000)
+    {
+        ArgumentNullException.ThrowIfNull(live);
+        long deleted = 0;
+        byte[] resume = [];
+        for (int step = 0; step < int.MaxValue; step++)
+        {
+            var request = new BlockSweepRequest(account, expectedRoot, live, resume, Math.Max(1, maxScanPerStep));
+            await Enqueue(request).ConfigureAwait(false);
+            deleted += request.Deleted;
+            if (request.Next.Length == 0)
+                break;
+            resume = request.Next;
+        }
+        return deleted;
+    }
+
     /// <summary>Streams all blocks of the account from a consistent snapshot (for CAR export).</summary>
     public RepoBlockCursor StreamRepoBlocks(long account) => new(_db, account);
 }

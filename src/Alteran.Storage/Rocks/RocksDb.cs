@@ -60,8 +60,8 @@ internal sealed unsafe class RocksDb : IDisposable
         RocksNative.rocksdb_options_set_keep_log_file_num(dbOptions, 3);
         RocksNative.rocksdb_options_set_max_log_file_size(dbOptions, 4 << 20);
         RocksNative.rocksdb_options_set_info_log_level(dbOptions, 2); // WARN: the LOG file stays small
-        // Flush all CFs together so a crash never leaves one CF's memtable flushed and another's only in a
-        // (then discarded) WAL: the commit batch spans several CFs.
+        // Flush all CFs together: the SST files then always hold a cross-CF consistent prefix of the commit
+        // batches (which span several CFs), independent of WAL replay.
         RocksNative.rocksdb_options_set_atomic_flush(dbOptions, 1);
 
         var cfOptions = new List<nint>();
@@ -73,6 +73,7 @@ internal sealed unsafe class RocksDb : IDisposable
         var handles = new nint[n];
         try
         {
+            RefuseUnknownColumnFamilies(dbOptions, path);
             for (int i = 0; i < n; i++)
             {
                 names[i] = Marshal.StringToCoTaskMemUTF8(descriptors[i].Name);
@@ -103,6 +104,31 @@ internal sealed unsafe class RocksDb : IDisposable
         {
             foreach (nint s in names) Marshal.FreeCoTaskMem(s);
         }
+    }
+
+    /// <summary>A column family this build does not know was created by a newer version: refuse to open
+    /// (RocksDB would refuse anyway, with a less useful message).</summary>
+    private static void RefuseUnknownColumnFamilies(nint dbOptions, string path)
+    {
+        if (!File.Exists(Path.Combine(path, "CURRENT")))
+            return; // new database
+        byte[] pathBytes = Utf8Z(path);
+        byte* err = null;
+        nuint count;
+        byte** names;
+        fixed (byte* p = pathBytes)
+            names = RocksNative.rocksdb_list_column_families(dbOptions, p, &count, &err);
+        ThrowIfError(err);
+        string? unknown = null;
+        for (nuint i = 0; i < count; i++)
+        {
+            string name = Marshal.PtrToStringUTF8((nint)names[i]) ?? "";
+            if (Array.FindIndex(ColumnFamilies.All, d => d.Name == name) < 0)
+                unknown ??= name;
+        }
+        RocksNative.rocksdb_list_column_families_destroy(names, count);
+        if (unknown is not null)
+            throw new StorageException(StorageError.SchemaTooNew, $"The store has column family '{unknown}', unknown to this build (written by a newer version?).");
     }
 
     private static nint CreateCfOptions(ColumnFamilyDescriptor d, StoreOptions options, nint cache, nint wbm, List<nint> tableOptions)
@@ -224,6 +250,27 @@ internal sealed unsafe class RocksDb : IDisposable
         fixed (byte* s = start)
         fixed (byte* l = limit)
             RocksNative.rocksdb_compact_range_cf(Handle, Cf(cf), s, (nuint)start.Length, l, (nuint)limit.Length);
+    }
+
+    /// <summary>Test hook: adds a column family this build does not know (as a newer version would).</summary>
+    internal void CreateColumnFamilyForTests(string name)
+    {
+        byte[] n = Utf8Z(name);
+        byte* err = null;
+        nint o = RocksNative.rocksdb_options_create();
+        try
+        {
+            fixed (byte* p = n)
+            {
+                nint cf = RocksNative.rocksdb_create_column_family(Handle, o, p, &err);
+                ThrowIfError(err);
+                RocksNative.rocksdb_column_family_handle_destroy(cf);
+            }
+        }
+        finally
+        {
+            RocksNative.rocksdb_options_destroy(o);
+        }
     }
 
     public long CacheUsage => (long)RocksNative.rocksdb_cache_get_usage(_cache);

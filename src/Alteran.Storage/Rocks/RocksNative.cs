@@ -64,6 +64,7 @@ internal static unsafe partial class RocksNative
     [LibraryImport(Lib)] public static partial byte** rocksdb_list_column_families(nint opts, byte* name, nuint* len, byte** err);
     [LibraryImport(Lib)] public static partial void rocksdb_list_column_families_destroy(byte** list, nuint len);
     [LibraryImport(Lib)] public static partial void rocksdb_column_family_handle_destroy(nint cf);
+    [LibraryImport(Lib)] public static partial nint rocksdb_create_column_family(nint db, nint options, byte* name, byte** err);
     [LibraryImport(Lib)] public static partial void rocksdb_cancel_all_background_work(nint db, byte wait);
     [LibraryImport(Lib)] public static partial void rocksdb_close(nint db);
     [LibraryImport(Lib)] public static partial void rocksdb_free(void* ptr);

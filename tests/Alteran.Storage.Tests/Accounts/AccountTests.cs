@@ -111,6 +111,19 @@ public class AccountTests
     }
 
     [Fact]
+    public void Expired_sessions_are_pruned_in_bounded_steps()
+    {
+        using var t = new TempStore();
+        for (int i = 0; i < 10; i++)
+            t.Store.PutSession(System.Text.Encoding.ASCII.GetBytes($"t{i}"), 1, expiresAt: i < 6 ? 100 : 1000, "p"u8);
+        Assert.Equal(2, t.Store.PruneExpiredSessions(nowMs: 500, maxScan: 2));
+        Assert.Equal(4, t.Store.PruneExpiredSessions(nowMs: 500));
+        Assert.Equal(0, t.Store.PruneExpiredSessions(nowMs: 500));
+        Assert.Null(t.Store.GetSession("t5"u8));
+        Assert.NotNull(t.Store.GetSession("t6"u8));
+    }
+
+    [Fact]
     public void Account_row_decoder_rejects_every_truncation()
     {
         byte[] encoded = AccountCodec.Encode(Row("did:plc:aaa", "alice.test"));

@@ -30,6 +30,19 @@ public class StoreLifecycleTests
     }
 
     [Fact]
+    public void Store_with_an_unknown_column_family_is_refused()
+    {
+        using var t = new TempStore();
+        t.Store.Db.CreateColumnFamilyForTests("from_the_future");
+        t.Store.Dispose();
+        StorageException e = Assert.Throws<StorageException>(() => AlteranStore.Open(t.Directory, t.Options));
+        Assert.Equal(StorageError.SchemaTooNew, e.Error);
+        Assert.Contains("from_the_future", e.Message);
+        System.IO.Directory.Delete(Path.Combine(t.Directory, "db"), recursive: true);
+        t.Reopen();
+    }
+
+    [Fact]
     public async Task Checkpoint_restores_into_a_working_store()
     {
         using var t = new TempStore();
