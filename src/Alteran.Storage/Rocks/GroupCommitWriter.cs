@@ -15,6 +15,7 @@ internal sealed class GroupCommitWriter : IDisposable
     private readonly Queue<WriteRequest> _pending = new();
     private readonly Thread _thread;
     private bool _closing;
+    private int _pendingCount;
     private long _durableSeq;
     private long _durableNextAccountId;
 
@@ -44,6 +45,7 @@ internal sealed class GroupCommitWriter : IDisposable
             if (_closing)
                 return Task.FromException<WriteResult>(new StorageException(StorageError.Closed, "The store is closed."));
             _pending.Enqueue(request);
+            _pendingCount = _pending.Count;
             if (_pending.Count == 1)
                 Monitor.Pulse(_gate);
         }
@@ -54,9 +56,18 @@ internal sealed class GroupCommitWriter : IDisposable
     {
         var group = new List<WriteRequest>(_maxGroup);
         var staged = new List<WriteRequest>(_maxGroup);
+        int lastGroup = 0;
         while (true)
         {
             group.Clear();
+            // Writers whose commits were just acknowledged are usually about to enqueue their next one; when the
+            // last group showed concurrency, give their continuations a moment (bounded) to arrive so this fsync
+            // carries them too, instead of paying one fsync for a small group and another right after.
+            if (lastGroup > 1)
+            {
+                for (int spin = 0; spin < 20 && Volatile.Read(ref _pendingCount) < lastGroup; spin++)
+                    Thread.Sleep(0);
+            }
             lock (_gate)
             {
                 while (_pending.Count == 0 && !_closing)
@@ -65,8 +76,18 @@ internal sealed class GroupCommitWriter : IDisposable
                     return; // closing and drained
                 while (group.Count < _maxGroup && _pending.TryDequeue(out WriteRequest? r))
                     group.Add(r);
+                _pendingCount = _pending.Count;
             }
-            ProcessGroup(group, staged);
+            lastGroup = group.Count;
+            try
+            {
+                ProcessGroup(group, staged);
+            }
+            catch (Exception e)
+            {
+                // Never let the writer thread die: every later write would wait forever.
+                FailAll(group, new StorageException(StorageError.Other, "Writer failed unexpectedly.", e));
+            }
         }
     }
 
