@@ -88,3 +88,28 @@ public class StoreLifecycleTests
         Assert.Equal(256, KeyCodec.ReadSeq(b));
     }
 }
+
+public class ShutdownTests
+{
+    [Fact]
+    public async Task Dispose_with_an_open_cursor_defers_close_and_later_reads_fail_cleanly()
+    {
+        using var t = new TempStore();
+        for (int i = 0; i < 3; i++)
+            await t.Store.ApplyCommitAsync(Commits.Simple(1, $"k{i}", "x", out _, out _));
+        Alteran.Storage.Blocks.RepoBlockCursor cursor = t.Store.StreamRepoBlocks(1);
+        Alteran.Storage.Log.EventCursor events = t.Store.ReadEvents(0);
+        t.Store.Dispose();
+        Assert.Equal(StorageError.Closed, Assert.Throws<StorageException>(() => t.Store.TryGetRecord(1, "app.test.post", "k0", out _)).Error);
+        Assert.Equal(StorageError.Closed, Assert.Throws<StorageException>(() => t.Store.StreamRepoBlocks(1)).Error);
+        int blocks = 0;
+        while (cursor.MoveNext()) blocks++;
+        Assert.Equal(6, blocks);
+        cursor.Dispose();
+        Assert.True(events.MoveNext()); // still open: the last lease closes the database
+        events.Dispose();
+        events.Dispose();
+        t.Reopen();
+        Assert.True(t.Store.TryGetRecord(1, "app.test.post", "k2", out _));
+    }
+}
