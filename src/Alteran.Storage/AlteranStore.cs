@@ -9,6 +9,9 @@ namespace Alteran.Storage;
 /// numeric account id, so one store serves one account or thousands.
 /// Writes that need ordering (commits, events, account changes, blob rows) go through one group-commit writer and
 /// are durable (WAL fsynced) when their task completes. Reads are lock-free and thread-safe.
+/// Cursors (<see cref="ListRecords"/>, <see cref="StreamRepoBlocks"/>, <see cref="ReadEvents"/>) hold the database
+/// open until disposed: <see cref="Dispose"/> closes it when the last one is disposed, and meanwhile every other
+/// call fails with <see cref="StorageError.Closed"/>. Always dispose cursors.
 /// Byte layouts: STORAGE-LAYOUT.md.
 /// </summary>
 public sealed partial class AlteranStore : IDisposable
@@ -50,6 +53,7 @@ public sealed partial class AlteranStore : IDisposable
     public static AlteranStore Open(string root, StoreOptions? options = null)
     {
         options ??= new StoreOptions();
+        options.Validate();
         Directory.CreateDirectory(root);
         Directory.CreateDirectory(Path.Combine(root, "blobs", "tmp"));
         RocksDb db = RocksDb.Open(Path.Combine(root, "db"), options);

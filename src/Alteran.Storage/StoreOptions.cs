@@ -42,4 +42,22 @@ public sealed class StoreOptions
 
     /// <summary>Clock in Unix milliseconds; replaceable for tests of age-based retention.</summary>
     public Func<long> UnixTimeMilliseconds { get; set; } = static () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for settings RocksDB cannot work with.</summary>
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(BlockCacheBytes, 1L << 20, nameof(BlockCacheBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MemtableBudgetBytes, 1L << 20, nameof(MemtableBudgetBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(WriteBufferBytes, 64L << 10, nameof(WriteBufferBytes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(WriteBufferBytes, MemtableBudgetBytes, nameof(WriteBufferBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxWriteBuffers, 2, nameof(MaxWriteBuffers));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxOpenFiles, 16, nameof(MaxOpenFiles));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BackgroundJobs, 1, nameof(BackgroundJobs));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxGroupCommit, 1, nameof(MaxGroupCommit));
+        ArgumentOutOfRangeException.ThrowIfNegative(EventLogMaxCount, nameof(EventLogMaxCount));
+        ArgumentOutOfRangeException.ThrowIfLessThan(EventLogMaxAge, TimeSpan.Zero, nameof(EventLogMaxAge));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BlobGracePeriod, TimeSpan.Zero, nameof(BlobGracePeriod));
+        ArgumentOutOfRangeException.ThrowIfNegative(BlobQuotaBytes, nameof(BlobQuotaBytes));
+        ArgumentNullException.ThrowIfNull(UnixTimeMilliseconds, nameof(UnixTimeMilliseconds));
+    }
 }

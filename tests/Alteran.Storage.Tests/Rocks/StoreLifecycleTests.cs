@@ -113,3 +113,16 @@ public class ShutdownTests
         Assert.True(t.Store.TryGetRecord(1, "app.test.post", "k2", out _));
     }
 }
+
+public class OptionsTests
+{
+    [Fact]
+    public void Unworkable_options_are_rejected_before_anything_is_created()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "alteran-opts-" + Guid.NewGuid().ToString("N"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AlteranStore.Open(dir, new StoreOptions { BlockCacheBytes = 10 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AlteranStore.Open(dir, new StoreOptions { WriteBufferBytes = 1L << 30 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AlteranStore.Open(dir, new StoreOptions { EventLogMaxCount = -1 }));
+        Assert.False(Directory.Exists(dir));
+    }
+}
