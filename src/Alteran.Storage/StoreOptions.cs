@@ -13,7 +13,7 @@ public sealed class StoreOptions
     /// <summary>Upper bound on all memtables together; writers stall for a flush rather than exceed it.</summary>
     public long MemtableBudgetBytes { get; set; } = 64L << 20;
 
-    /// <summary>Size of one memtable before it is flushed.</summary>
+    /// <summary>Size of one memtable before it is flushed (capped at <see cref="MemtableBudgetBytes"/>).</summary>
     public long WriteBufferBytes { get; set; } = 16L << 20;
 
     /// <summary>Memtables per column family (1 active + immutable ones waiting for flush).</summary>
@@ -49,7 +49,6 @@ public sealed class StoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BlockCacheBytes, 1L << 20, nameof(BlockCacheBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MemtableBudgetBytes, 1L << 20, nameof(MemtableBudgetBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(WriteBufferBytes, 64L << 10, nameof(WriteBufferBytes));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(WriteBufferBytes, MemtableBudgetBytes, nameof(WriteBufferBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxWriteBuffers, 2, nameof(MaxWriteBuffers));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxOpenFiles, 16, nameof(MaxOpenFiles));
         ArgumentOutOfRangeException.ThrowIfLessThan(BackgroundJobs, 1, nameof(BackgroundJobs));

@@ -159,7 +159,7 @@ internal sealed unsafe class RocksDb : IDisposable
     {
         nint o = RocksNative.rocksdb_options_create();
         RocksNative.rocksdb_options_set_write_buffer_manager(o, wbm);
-        RocksNative.rocksdb_options_set_write_buffer_size(o, (nuint)options.WriteBufferBytes);
+        RocksNative.rocksdb_options_set_write_buffer_size(o, (nuint)Math.Min(options.WriteBufferBytes, options.MemtableBudgetBytes));
         RocksNative.rocksdb_options_set_max_write_buffer_number(o, options.MaxWriteBuffers);
         RocksNative.rocksdb_options_set_level_compaction_dynamic_level_bytes(o, 1);
         // LZ4 is cheap enough for the hot upper levels; the bottommost level (most of the data) gets zstd.

@@ -121,7 +121,7 @@ public class OptionsTests
     {
         string dir = Path.Combine(Path.GetTempPath(), "alteran-opts-" + Guid.NewGuid().ToString("N"));
         Assert.Throws<ArgumentOutOfRangeException>(() => AlteranStore.Open(dir, new StoreOptions { BlockCacheBytes = 10 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => AlteranStore.Open(dir, new StoreOptions { WriteBufferBytes = 1L << 30 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AlteranStore.Open(dir, new StoreOptions { WriteBufferBytes = 1 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => AlteranStore.Open(dir, new StoreOptions { EventLogMaxCount = -1 }));
         Assert.False(Directory.Exists(dir));
     }
