@@ -81,9 +81,11 @@ public class DiskFullTests(ITestOutputHelper output)
                 try
                 {
                     await store.ApplyCommitAsync(Commits.Simple(1, "after-full", "x", out _, out _)).WaitAsync(TimeSpan.FromSeconds(30));
+                    output.WriteLine("a further write on the full disk succeeded");
                 }
-                catch (StorageException)
+                catch (StorageException e)
                 {
+                    output.WriteLine($"a further write failed too: {e.Error}: {e.Message}");
                 }
             }
 
