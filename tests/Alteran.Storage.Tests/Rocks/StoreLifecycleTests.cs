@@ -69,6 +69,46 @@ public class StoreLifecycleTests
     }
 
     [Fact]
+    public async Task Checkpoint_under_concurrent_commits_is_consistent()
+    {
+        using var t = new TempStore();
+        string backup = t.Directory + "-live-backup";
+        using var stop = new CancellationTokenSource();
+        Task[] writers = Enumerable.Range(1, 4).Select(w => Task.Run(async () =>
+        {
+            for (int i = 0; i < 10_000 && !stop.IsCancellationRequested; i++)
+                await t.Store.ApplyCommitAsync(Commits.Simple(w, $"k{i:D5}", "x", out _, out _));
+        })).ToArray();
+        while (t.Store.LastSeq < 50) await Task.Delay(5);
+        try
+        {
+            t.Store.CreateCheckpoint(backup);
+            stop.Cancel();
+            await Task.WhenAll(writers);
+            using AlteranStore restored = AlteranStore.Open(backup, t.Options);
+            Assert.True(restored.LastSeq >= 50);
+            long expected = 1;
+            using (Alteran.Storage.Log.EventCursor events = restored.ReadEvents(0))
+            {
+                while (events.MoveNext())
+                {
+                    Assert.Equal(expected++, events.Seq);
+                    // Every event's commit block (its payload) is in the checkpoint too.
+                    Cid commit = Cid.Read(TestEvent.PayloadOf(events.Frame));
+                    Assert.True(restored.HasBlock(events.AccountId, commit));
+                }
+            }
+            Assert.Equal(restored.LastSeq, expected - 1);
+        }
+        finally
+        {
+            stop.Cancel();
+            await Task.WhenAll(writers);
+            if (Directory.Exists(backup)) Directory.Delete(backup, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Key_successor_handles_carry_and_all_ff()
     {
         byte[] a = [1, 2, 0xFF];
