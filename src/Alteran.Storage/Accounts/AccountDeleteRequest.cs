@@ -9,7 +9,7 @@ internal sealed class AccountDeleteRequest(AlteranStore store, long account, IEv
 {
     public override void Stage(WriteContext context)
     {
-        byte[]? current = context.Db.Get(ColumnFamily.Accounts, AccountCodec.RowKey(account));
+        byte[]? current = AccountCodec.CurrentRow(context, account);
         if (current is null)
             throw new StorageException(StorageError.NotFound, $"No account {account}.");
         AccountRow old = AccountCodec.Decode(account, current);
@@ -30,6 +30,7 @@ internal sealed class AccountDeleteRequest(AlteranStore store, long account, IEv
 
         long seq = encoder is null ? 0 : context.AppendEvent(account, encoder, output);
 
+        context.AccountRows[account] = null;
         context.AccountIndex["d:" + old.Did] = -1;
         if (old.Handle is not null) context.AccountIndex["h:" + old.Handle] = -1;
         context.Roots[account] = default;

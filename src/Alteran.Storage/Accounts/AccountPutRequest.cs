@@ -13,7 +13,7 @@ internal sealed class AccountPutRequest(AccountRow row, bool create, IEventEncod
         if (!create)
         {
             if (row.AccountId <= 0) throw new ArgumentException("AccountId must be positive.", nameof(row));
-            byte[]? current = context.Db.Get(ColumnFamily.Accounts, AccountCodec.RowKey(row.AccountId));
+            byte[]? current = AccountCodec.CurrentRow(context, row.AccountId);
             if (current is null)
                 throw new StorageException(StorageError.NotFound, $"No account {row.AccountId}.");
             old = AccountCodec.Decode(row.AccountId, current);
@@ -47,6 +47,7 @@ internal sealed class AccountPutRequest(AccountRow row, bool create, IEventEncod
 
         if (old is not null && old.Did != row.Did) context.AccountIndex["d:" + old.Did] = -1;
         if (old?.Handle is not null && old.Handle != row.Handle) context.AccountIndex["h:" + old.Handle] = -1;
+        context.AccountRows[id] = encoded;
         context.AccountIndex[didKey] = id;
         if (handleKey is not null) context.AccountIndex[handleKey] = id;
         row.AccountId = id;
