@@ -361,6 +361,19 @@ internal sealed unsafe class RocksDb : IDisposable
         return bytes;
     }
 
+    /// <summary>After <see cref="Dispose"/>: waits until the last lease is returned and the database is closed.</summary>
+    public bool WaitClosed(TimeSpan timeout)
+    {
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (Volatile.Read(ref _closed) == 0)
+        {
+            if (Environment.TickCount64 > deadline)
+                return false;
+            Thread.Sleep(5);
+        }
+        return true;
+    }
+
     /// <summary>Closes now if no lease is held, else when the last lease is returned.</summary>
     public void Dispose()
     {

@@ -154,6 +154,24 @@ public class ShutdownTests
     }
 }
 
+public class ReopenTests
+{
+    [Fact]
+    public async Task Reopen_in_place_keeps_state_and_waits_for_cursors()
+    {
+        using var t = new TempStore();
+        await t.Store.ApplyCommitAsync(Commits.Simple(1, "a", "x", out _, out _));
+        Alteran.Storage.Log.EventCursor open = t.Store.ReadEvents(0);
+        StorageException e = Assert.Throws<StorageException>(() => t.Store.Reopen(TimeSpan.FromMilliseconds(50)));
+        Assert.Equal(StorageError.Other, e.Error);
+        Assert.Equal(StorageError.Closed, (await Assert.ThrowsAsync<StorageException>(() => t.Store.ApplyCommitAsync(Commits.Simple(1, "b", "x", out _, out _)))).Error);
+        open.Dispose();
+        t.Store.Reopen(TimeSpan.FromSeconds(10));
+        Assert.True(t.Store.TryGetRecord(1, "app.test.post", "a", out _));
+        Assert.Equal(2, (await t.Store.ApplyCommitAsync(Commits.Simple(1, "c", "x", out _, out _))).Seq);
+    }
+}
+
 public class OptionsTests
 {
     [Fact]
