@@ -115,14 +115,13 @@ public static class ServiceAuth
             return new ServiceAuthResult(error, default);
 
         var key = await resolver.ResolveSigningKeyAsync(info.Issuer, false, cancellationToken).ConfigureAwait(false);
-        if (key is not null && Jwt.VerifyEcdsaSignature(token, key) == JwtError.None)
+        error = key is null ? JwtError.UnknownIssuer : Jwt.VerifyEcdsaSignature(token, key);
+        if (error == JwtError.None)
             return new ServiceAuthResult(JwtError.None, info);
 
         var fresh = await resolver.ResolveSigningKeyAsync(info.Issuer, true, cancellationToken).ConfigureAwait(false);
-        if (fresh is null)
-            return new ServiceAuthResult(key is null ? JwtError.UnknownIssuer : JwtError.BadSignature, default);
-        if (key is not null && fresh.Equals(key))
-            return new ServiceAuthResult(JwtError.BadSignature, default);
+        if (fresh is null || fresh.Equals(key))
+            return new ServiceAuthResult(error, default);
         error = Jwt.VerifyEcdsaSignature(token, fresh);
         return new ServiceAuthResult(error, error == JwtError.None ? info : default);
     }
