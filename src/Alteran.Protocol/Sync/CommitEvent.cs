@@ -56,7 +56,7 @@ public readonly struct CommitEvent : IFirehoseEvent
     public bool FitsInCommitFrame => FirehoseLimits.FitsInCommit(Ops.Length, Blocks.Length);
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">A field is missing or malformed, or the commit does not fit
+    /// <exception cref="ArgumentException">A field is missing or malformed, the blocks CAR is not rooted at the commit, or the commit does not fit
     /// (<see cref="FitsInCommitFrame"/>); nothing has been written.</exception>
     public int WriteFrame(long seq, IBufferWriter<byte> output)
     {
@@ -133,6 +133,8 @@ public readonly struct CommitEvent : IFirehoseEvent
             throw new ArgumentException("The commit CID is required.", nameof(Commit));
         if (Blocks.IsEmpty)
             throw new ArgumentException("The blocks CAR is required (it must hold the commit block).", nameof(Blocks));
+        if (!CarRoot.TryReadFirst(Blocks.Span, out Cid root) || root != Commit)
+            throw new ArgumentException("The blocks CAR must be a CAR v1 whose first root is the commit.", nameof(Blocks));
         if (!FitsInCommitFrame)
             throw new ArgumentException(
                 $"A #commit may carry at most {FirehoseLimits.MaxCommitOps} ops and {FirehoseLimits.MaxCommitBlocksBytes} bytes of blocks " +

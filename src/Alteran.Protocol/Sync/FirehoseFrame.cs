@@ -18,7 +18,7 @@ public sealed class FirehoseFrame
     /// <summary>The header's <c>op</c> as sent (1 or -1 unless <see cref="Kind"/> is Unknown).</summary>
     public long Op { get; }
 
-    /// <summary>The header's <c>t</c> (e.g. <c>#commit</c>), or null for error frames.</summary>
+    /// <summary>The header's <c>t</c> as sent (e.g. <c>#commit</c>); null if absent, as on error frames.</summary>
     public string? Type { get; }
 
     /// <summary>What the body is.</summary>

@@ -35,6 +35,8 @@ public readonly struct SyncEvent : IFirehoseEvent
         FrameEncoding.CheckTime(Time);
         if (Blocks.IsEmpty || Blocks.Length > FirehoseLimits.MaxSyncBlocksBytes)
             throw new ArgumentException($"#sync blocks must be 1..{FirehoseLimits.MaxSyncBlocksBytes} bytes (a CAR of the commit block).", nameof(Blocks));
+        if (!CarRoot.TryReadFirst(Blocks.Span, out _))
+            throw new ArgumentException("#sync blocks must be a CAR v1 with the commit as its first root.", nameof(Blocks));
 
         var w = new DagCborWriter(output);
         FrameEncoding.WriteMessageHeader(ref w, "#sync"u8);

@@ -243,7 +243,14 @@ public class FirehoseRoundTripTests
         AssertRejectedWithoutWriting(b => (ok with { Time = default }).WriteFrame(1, b));
         AssertRejectedWithoutWriting(b => (ok with { Ops = new RepoOpRef[] { default } }).WriteFrame(1, b));
         AssertRejectedWithoutWriting(b => (ok with { Ops = Ops(FirehoseLimits.MaxCommitOps + 1) }).WriteFrame(1, b));
-        AssertRejectedWithoutWriting(b => (ok with { Blocks = new byte[FirehoseLimits.MaxCommitBlocksBytes + 1] }).WriteFrame(1, b));
+        (byte[] bigCar, Cid bigCommit) = CarOf(9, extraBlocks: 0, padding: FirehoseLimits.MaxCommitBlocksBytes);
+        var big = ok with { Blocks = bigCar, Commit = bigCommit };
+        Assert.False(big.FitsInCommitFrame);
+        var e = Assert.Throws<ArgumentException>(() => big.WriteFrame(1, new ArrayBufferWriter<byte>()));
+        Assert.Contains("#sync", e.Message);
+        AssertRejectedWithoutWriting(b => (ok with { Commit = CidOf(5) }).WriteFrame(1, b)); // CAR not rooted at the commit
+        AssertRejectedWithoutWriting(b => (ok with { Blocks = new byte[] { 1, 2, 3 } }).WriteFrame(1, b));
+        AssertRejectedWithoutWriting(b => (SampleSync() with { Blocks = new byte[] { 1, 2, 3 } }).WriteFrame(1, b));
 
         SyncEvent sync = SampleSync();
         AssertRejectedWithoutWriting(b => (sync with { Blocks = new byte[FirehoseLimits.MaxSyncBlocksBytes + 1] }).WriteFrame(1, b));
