@@ -102,9 +102,20 @@ public sealed partial class RepoService
     public bool ExportRepo(long account, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        (RepoBlockCursor? cursor, Cid root) = OpenSnapshotAsync(account, default).GetAwaiter().GetResult();
-        if (cursor is null)
-            return false;
+        AccountRepo repo = RepoOf(account);
+        RepoBlockCursor cursor;
+        Cid root;
+        repo.Lock.Wait();
+        try
+        {
+            if (!_store.TryGetRepoRoot(account, out RepoRoot head))
+                return false;
+            (cursor, root) = (_store.StreamRepoBlocks(account), head.Commit);
+        }
+        finally
+        {
+            repo.Lock.Release();
+        }
         using (cursor)
         {
             var car = new CarWriter(output);

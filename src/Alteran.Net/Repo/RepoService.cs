@@ -111,7 +111,7 @@ public sealed partial class RepoService
             EventBuffer? output = null;
             if (announce)
             {
-                byte[] car = WriteCar(built.CommitCid, built.FirehoseBlocks);
+                ReadOnlyMemory<byte> car = WriteCar(built.CommitCid, built.FirehoseBlocks);
                 prepared.Event = RepoEventEncoder.Commit(did, built.CommitCid, rev, since: null, car, [], prevData: default, _options.Now);
                 prepared.EventOutput = output = _options.EventSink is null ? null : new EventBuffer();
             }
@@ -291,9 +291,11 @@ public sealed partial class RepoService
             foreach (RepoOp op in built.Ops)
                 if (op.Prev is { } prev && refs.Decrement(prev))
                     prepared.RemoveBlock(prev);
+            if (refs.Count > _options.MaxCachedRefCounts)
+                refs = null; // too big to keep in memory: rebuilt by the next commit that needs it
         }
 
-        byte[] car = WriteCar(built.CommitCid, built.FirehoseBlocks);
+        ReadOnlyMemory<byte> car = WriteCar(built.CommitCid, built.FirehoseBlocks);
         bool fits = FirehoseLimits.FitsInCommit(ops.Length, car.Length);
         prepared.Event = fits
             ? RepoEventEncoder.Commit(state.Did, built.CommitCid, rev, state.Rev, car, ops, built.PrevData ?? default, _options.Now)
@@ -383,7 +385,7 @@ public sealed partial class RepoService
     }
 
     /// <summary>A CAR of <paramref name="blocks"/> rooted at <paramref name="commit"/> (firehose <c>blocks</c>).</summary>
-    private static byte[] WriteCar(in Cid commit, BlockMap blocks)
+    private static ReadOnlyMemory<byte> WriteCar(in Cid commit, BlockMap blocks)
     {
         long size = 64;
         foreach (var b in blocks)
@@ -393,10 +395,10 @@ public sealed partial class RepoService
         car.WriteHeader([commit]);
         foreach (var b in blocks)
             car.WriteBlock(b.Key, b.Value.Span);
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenMemory; // sized up front: no copy
     }
 
-    private static byte[] CommitOnlyCar(CommitResult built)
+    private static ReadOnlyMemory<byte> CommitOnlyCar(CommitResult built)
     {
         var map = new BlockMap(1);
         map.Add(built.CommitCid, built.CommitBytes);

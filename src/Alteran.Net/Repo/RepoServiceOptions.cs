@@ -32,6 +32,12 @@ public sealed class RepoServiceOptions
     /// <summary>Bound on the record-index scan that builds a repo's record reference counts.</summary>
     public int MaxRecordsPerRepo { get; init; } = 50_000_000;
 
+    /// <summary>
+    /// Largest record reference-count table kept in memory per repo between commits (about 28 bytes per distinct
+    /// record CID); a bigger repo rebuilds it from its record index on each commit that updates or deletes.
+    /// </summary>
+    public int MaxCachedRefCounts { get; init; } = 1_000_000;
+
     /// <summary>Optional live fan-out of durable events.</summary>
     public IRepoEventSink? EventSink { get; init; }
 }
