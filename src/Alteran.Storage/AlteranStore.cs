@@ -9,6 +9,9 @@ namespace Alteran.Storage;
 /// numeric account id, so one store serves one account or thousands.
 /// Writes that need ordering (commits, events, account changes, blob rows) go through one group-commit writer and
 /// are durable (WAL fsynced) when their task completes. Reads are lock-free and thread-safe.
+/// Cursors (<see cref="ListRecords"/>, <see cref="StreamRepoBlocks"/>, <see cref="ReadEvents"/>) hold the database
+/// open until disposed: <see cref="Dispose"/> closes it when the last one is disposed, and meanwhile every other
+/// call fails with <see cref="StorageError.Closed"/>. Always dispose cursors.
 /// Byte layouts: STORAGE-LAYOUT.md.
 /// </summary>
 public sealed partial class AlteranStore : IDisposable
@@ -16,8 +19,10 @@ public sealed partial class AlteranStore : IDisposable
     /// <summary>The schema version this build writes. Stores with a higher version are refused.</summary>
     public const int CurrentSchemaVersion = 1;
 
-    private readonly RocksDb _db;
-    private readonly GroupCommitWriter _writer;
+    // Replaced (under _lifecycle) only by Reopen; readers racing a swap get StorageError.Closed and retry.
+    private RocksDb _db;
+    private GroupCommitWriter _writer;
+    private readonly object _lifecycle = new();
     private readonly StoreOptions _options;
     private readonly string _blobRoot;
     private int _disposed;
@@ -50,6 +55,7 @@ public sealed partial class AlteranStore : IDisposable
     public static AlteranStore Open(string root, StoreOptions? options = null)
     {
         options ??= new StoreOptions();
+        options.Validate();
         Directory.CreateDirectory(root);
         Directory.CreateDirectory(Path.Combine(root, "blobs", "tmp"));
         RocksDb db = RocksDb.Open(Path.Combine(root, "db"), options);
@@ -144,12 +150,48 @@ public sealed partial class AlteranStore : IDisposable
         return _writer.Enqueue(request);
     }
 
-    /// <summary>Finishes queued writes and closes the database.</summary>
+    /// <summary>
+    /// Closes and reopens the database in place, e.g. after a write failed with <see cref="StorageError.NoSpace"/>
+    /// or <see cref="StorageError.IoError"/> (RocksDB then refuses further writes) and the cause was fixed.
+    /// Queued writes finish (or fail) first; calls made during the swap fail with <see cref="StorageError.Closed"/>.
+    /// Waits up to <paramref name="timeout"/> for open cursors to be disposed; throws
+    /// <see cref="StorageError.Other"/> if they are not (call again later: the old database is closing meanwhile).
+    /// </summary>
+    public void Reopen(TimeSpan timeout)
+    {
+        lock (_lifecycle)
+        {
+            if (Volatile.Read(ref _disposed) != 0)
+                throw new StorageException(StorageError.Closed, "The store is closed.");
+            _writer.Dispose();
+            _db.Dispose();
+            if (!_db.WaitClosed(timeout))
+                throw new StorageException(StorageError.Other, "Open cursors kept the database from closing; retry Reopen after disposing them.");
+            RocksDb db = RocksDb.Open(Path.Combine(Root, "db"), _options);
+            try
+            {
+                long lastSeq = ReadLastSeq(db);
+                long nextAccountId = ReadMetaInt64(db, MetaKeys.NextAccountId) ?? 1;
+                _writer = new GroupCommitWriter(db, lastSeq, nextAccountId, _options.MaxGroupCommit, _options.UnixTimeMilliseconds);
+            }
+            catch
+            {
+                db.Dispose();
+                throw;
+            }
+            _db = db;
+        }
+    }
+
+    /// <summary>Finishes queued writes and closes the database (when the last open cursor is disposed).</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-            return;
-        _writer.Dispose();
-        _db.Dispose();
+        lock (_lifecycle)
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+                return;
+            _writer.Dispose();
+            _db.Dispose();
+        }
     }
 }

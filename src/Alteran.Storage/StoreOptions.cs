@@ -13,7 +13,7 @@ public sealed class StoreOptions
     /// <summary>Upper bound on all memtables together; writers stall for a flush rather than exceed it.</summary>
     public long MemtableBudgetBytes { get; set; } = 64L << 20;
 
-    /// <summary>Size of one memtable before it is flushed.</summary>
+    /// <summary>Size of one memtable before it is flushed (capped at <see cref="MemtableBudgetBytes"/>).</summary>
     public long WriteBufferBytes { get; set; } = 16L << 20;
 
     /// <summary>Memtables per column family (1 active + immutable ones waiting for flush).</summary>
@@ -42,4 +42,21 @@ public sealed class StoreOptions
 
     /// <summary>Clock in Unix milliseconds; replaceable for tests of age-based retention.</summary>
     public Func<long> UnixTimeMilliseconds { get; set; } = static () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for settings RocksDB cannot work with.</summary>
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(BlockCacheBytes, 1L << 20, nameof(BlockCacheBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MemtableBudgetBytes, 1L << 20, nameof(MemtableBudgetBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(WriteBufferBytes, 64L << 10, nameof(WriteBufferBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxWriteBuffers, 2, nameof(MaxWriteBuffers));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxOpenFiles, 16, nameof(MaxOpenFiles));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BackgroundJobs, 1, nameof(BackgroundJobs));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxGroupCommit, 1, nameof(MaxGroupCommit));
+        ArgumentOutOfRangeException.ThrowIfNegative(EventLogMaxCount, nameof(EventLogMaxCount));
+        ArgumentOutOfRangeException.ThrowIfLessThan(EventLogMaxAge, TimeSpan.Zero, nameof(EventLogMaxAge));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BlobGracePeriod, TimeSpan.Zero, nameof(BlobGracePeriod));
+        ArgumentOutOfRangeException.ThrowIfNegative(BlobQuotaBytes, nameof(BlobQuotaBytes));
+        ArgumentNullException.ThrowIfNull(UnixTimeMilliseconds, nameof(UnixTimeMilliseconds));
+    }
 }

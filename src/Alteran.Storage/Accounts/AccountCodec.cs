@@ -40,6 +40,14 @@ internal static class AccountCodec
         return key;
     }
 
+    /// <summary>The row as the writer sees it: changed earlier in this batch, else durable; null if absent.</summary>
+    public static byte[]? CurrentRow(WriteContext context, long account)
+    {
+        if (context.AccountRows.TryGetValue(account, out byte[]? pending))
+            return pending;
+        return context.Db.Get(ColumnFamily.Accounts, RowKey(account));
+    }
+
     public static byte[] Encode(AccountRow row)
     {
         var output = new List<byte>(128) { Version, (byte)row.Status };

@@ -57,6 +57,7 @@ public sealed partial class AlteranStore
         BinaryPrimitives.WriteInt64BigEndian(value.AsSpan(8), expiresAt);
         payload.CopyTo(value.AsSpan(16));
         nint wb = RocksNative.rocksdb_writebatch_create();
+        _db.Enter(); // the column family handle stays valid while the batch is built
         try
         {
             nint cf = _db.Cf(ColumnFamily.Sessions);
@@ -70,6 +71,7 @@ public sealed partial class AlteranStore
         finally
         {
             RocksNative.rocksdb_writebatch_destroy(wb);
+            _db.Exit();
         }
     }
 
@@ -91,6 +93,7 @@ public sealed partial class AlteranStore
         int kn = SessionCodec.WriteTokenKey(key, tokenId);
         int ixn = SessionCodec.WriteAccountKey(index, s.AccountId, tokenId);
         nint wb = RocksNative.rocksdb_writebatch_create();
+        _db.Enter(); // the column family handle stays valid while the batch is built
         try
         {
             nint cf = _db.Cf(ColumnFamily.Sessions);
@@ -104,6 +107,7 @@ public sealed partial class AlteranStore
         finally
         {
             RocksNative.rocksdb_writebatch_destroy(wb);
+            _db.Exit();
         }
     }
 

@@ -54,6 +54,7 @@ public sealed partial class AlteranStore
         for (int start = 0; start < cids.Length; start += Chunk)
         {
             int n = Math.Min(Chunk, cids.Length - start);
+            StorageException? error = null;
             for (int i = 0; i < n; i++)
             {
                 byte* k = keys + i * KeyCodec.BlockKeyLength;
@@ -63,27 +64,32 @@ public sealed partial class AlteranStore
                 values[i] = 0;
                 errs[i] = null;
             }
-            RocksNative.rocksdb_batched_multi_get_cf(_db.Handle, _db.DefaultReadOptions, _db.Cf(ColumnFamily.Blocks),
-                (nuint)n, keyPtrs, sizes, values, errs, 0);
-            StorageException? error = null;
-            for (int i = 0; i < n; i++)
+            nint db = _db.Enter(); // held while the pinned values are read
+            try
             {
-                var pinned = new PinnedValue(values[i]);
-                try
+                RocksNative.rocksdb_batched_multi_get_cf(db, _db.DefaultReadOptions, _db.Cf(ColumnFamily.Blocks),
+                    (nuint)n, keyPtrs, sizes, values, errs, 0);
+                for (int i = 0; i < n; i++)
                 {
                     if (errs[i] != null)
                     {
                         try { RocksDb.ThrowIfError(errs[i]); }
                         catch (StorageException e) { error ??= e; }
+                        errs[i] = null;
                         continue;
                     }
                     if (error is null)
-                        visitor.Visit(start + i, cids[start + i], values[i] != 0, pinned.Span);
+                        visitor.Visit(start + i, cids[start + i], values[i] != 0, new PinnedValue(values[i]).Span);
                 }
-                finally
+            }
+            finally
+            {
+                for (int i = 0; i < n; i++)
                 {
-                    pinned.Dispose();
+                    if (values[i] != 0) RocksNative.rocksdb_pinnableslice_destroy(values[i]);
+                    if (errs[i] != null) RocksNative.rocksdb_free(errs[i]);
                 }
+                _db.Exit();
             }
             if (error is not null)
                 throw error;

@@ -13,13 +13,15 @@ public sealed class RepoBlockCursor : IDisposable
 {
     private readonly RocksDb _db;
     private readonly nint _snapshot;
+    private readonly nint _handle;
     private readonly RocksIterator _it;
     private bool _started;
 
     internal RepoBlockCursor(RocksDb db, long account)
     {
         _db = db;
-        _snapshot = RocksNative.rocksdb_create_snapshot(db.Handle);
+        _handle = db.Enter(); // lease held until Dispose
+        _snapshot = RocksNative.rocksdb_create_snapshot(_handle);
         Span<byte> lower = stackalloc byte[KeyCodec.AccountIdLength];
         Span<byte> upper = stackalloc byte[KeyCodec.AccountIdLength];
         KeyCodec.WriteAccount(lower, account);
@@ -48,7 +50,12 @@ public sealed class RepoBlockCursor : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _it.Dispose();
-        RocksNative.rocksdb_release_snapshot(_db.Handle, _snapshot);
+        RocksNative.rocksdb_release_snapshot(_handle, _snapshot);
+        _db.Exit(); // the constructor's lease
     }
+
+    private bool _disposed;
 }

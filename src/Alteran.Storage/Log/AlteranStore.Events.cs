@@ -76,6 +76,7 @@ public sealed partial class AlteranStore
         KeyCodec.WriteSeq(start, 0);
         KeyCodec.WriteSeq(end, seq + 1);
         nint wb = RocksNative.rocksdb_writebatch_create();
+        _db.Enter(); // the column family handle stays valid while the batch is built
         try
         {
             fixed (byte* s = start)
@@ -86,6 +87,7 @@ public sealed partial class AlteranStore
         finally
         {
             RocksNative.rocksdb_writebatch_destroy(wb);
+            _db.Exit();
         }
     }
 }

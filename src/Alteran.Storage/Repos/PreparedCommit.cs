@@ -51,6 +51,13 @@ public sealed class PreparedCommit
     /// <summary>Adds a block written by this commit (MST nodes, records, the commit itself).</summary>
     public void AddBlock(Cid cid, ReadOnlyMemory<byte> bytes) => NewBlocks.Add((cid, bytes));
 
+    /// <summary>Adds several blocks (e.g. a commit builder's block map of new blocks).</summary>
+    public void AddBlocks(IEnumerable<KeyValuePair<Cid, ReadOnlyMemory<byte>>> blocks)
+    {
+        foreach (KeyValuePair<Cid, ReadOnlyMemory<byte>> b in blocks)
+            NewBlocks.Add((b.Key, b.Value));
+    }
+
     /// <summary>Deletes a block no longer reachable from the new root (from the MST diff), in the same batch.</summary>
     public void RemoveBlock(Cid cid) => RemovedBlocks.Add(cid);
 

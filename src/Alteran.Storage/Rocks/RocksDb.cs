@@ -36,7 +36,31 @@ internal sealed unsafe class RocksDb : IDisposable
         _defaultRead = RocksNative.rocksdb_readoptions_create();
     }
 
-    public nint Handle => _db != 0 ? _db : throw new StorageException(StorageError.Closed, "The store is closed.");
+    // Lifetime: every native call (and every open iterator/snapshot) holds a lease; Dispose marks the database
+    // closing and the last lease to leave closes it, so a read racing shutdown gets StorageError.Closed, never a
+    // use-after-free inside RocksDB.
+    private int _leases;
+    private int _closing;
+    private int _closed;
+
+    /// <summary>Takes a lease and returns the native handle; throws <see cref="StorageError.Closed"/> when closing.</summary>
+    public nint Enter()
+    {
+        Interlocked.Increment(ref _leases);
+        if (Volatile.Read(ref _closing) != 0)
+        {
+            Exit();
+            throw new StorageException(StorageError.Closed, "The store is closed.");
+        }
+        return _db;
+    }
+
+    /// <summary>Returns a lease taken by <see cref="Enter"/>.</summary>
+    public void Exit()
+    {
+        if (Interlocked.Decrement(ref _leases) == 0 && Volatile.Read(ref _closing) != 0)
+            CloseNow();
+    }
 
     public nint Cf(ColumnFamily cf) => _cfHandles[(int)cf];
 
@@ -135,7 +159,7 @@ internal sealed unsafe class RocksDb : IDisposable
     {
         nint o = RocksNative.rocksdb_options_create();
         RocksNative.rocksdb_options_set_write_buffer_manager(o, wbm);
-        RocksNative.rocksdb_options_set_write_buffer_size(o, (nuint)options.WriteBufferBytes);
+        RocksNative.rocksdb_options_set_write_buffer_size(o, (nuint)Math.Min(options.WriteBufferBytes, options.MemtableBudgetBytes));
         RocksNative.rocksdb_options_set_max_write_buffer_number(o, options.MaxWriteBuffers);
         RocksNative.rocksdb_options_set_level_compaction_dynamic_level_bytes(o, 1);
         // LZ4 is cheap enough for the hot upper levels; the bottommost level (most of the data) gets zstd.
@@ -169,11 +193,26 @@ internal sealed unsafe class RocksDb : IDisposable
     {
         byte* err = null;
         nint slice;
-        fixed (byte* k = key)
-            slice = RocksNative.rocksdb_get_pinned_cf(Handle, readOptions == 0 ? _defaultRead : readOptions, Cf(cf), k, (nuint)key.Length, &err);
-        ThrowIfError(err);
-        value = new PinnedValue(slice);
-        return slice != 0;
+        nint db = Enter();
+        try
+        {
+            fixed (byte* k = key)
+                slice = RocksNative.rocksdb_get_pinned_cf(db, readOptions == 0 ? _defaultRead : readOptions, Cf(cf), k, (nuint)key.Length, &err);
+        }
+        catch
+        {
+            Exit();
+            throw;
+        }
+        if (slice == 0)
+        {
+            Exit();
+            ThrowIfError(err);
+            value = default;
+            return false;
+        }
+        value = new PinnedValue(slice, this); // keeps the lease until disposed: the slice pins RocksDB memory
+        return true;
     }
 
     /// <summary>Reads a value as a new array (for cold paths), or null.</summary>
@@ -194,13 +233,22 @@ internal sealed unsafe class RocksDb : IDisposable
     public void Write(nint batch, bool sync)
     {
         byte* err = null;
-        RocksNative.rocksdb_write(Handle, sync ? _syncWrite : _plainWrite, batch, &err);
+        nint db = Enter();
+        try
+        {
+            RocksNative.rocksdb_write(db, sync ? _syncWrite : _plainWrite, batch, &err);
+        }
+        finally
+        {
+            Exit();
+        }
         ThrowIfError(err);
     }
 
     public void Put(ColumnFamily cf, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool sync)
     {
         nint wb = RocksNative.rocksdb_writebatch_create();
+        Enter();
         try
         {
             fixed (byte* k = key)
@@ -211,16 +259,17 @@ internal sealed unsafe class RocksDb : IDisposable
         finally
         {
             RocksNative.rocksdb_writebatch_destroy(wb);
+            Exit();
         }
     }
 
     public void CreateCheckpoint(string directory)
     {
         byte* err = null;
-        nint cp = RocksNative.rocksdb_checkpoint_object_create(Handle, &err);
-        ThrowIfError(err);
+        nint cp = RocksNative.rocksdb_checkpoint_object_create(Enter(), &err);
         try
         {
+            ThrowIfError(err);
             byte[] dir = Utf8Z(directory);
             fixed (byte* d = dir)
                 RocksNative.rocksdb_checkpoint_create(cp, d, 0, &err); // 0: always flush memtables, the checkpoint holds no WAL tail to replay
@@ -228,7 +277,8 @@ internal sealed unsafe class RocksDb : IDisposable
         }
         finally
         {
-            RocksNative.rocksdb_checkpoint_object_destroy(cp);
+            if (cp != 0) RocksNative.rocksdb_checkpoint_object_destroy(cp);
+            Exit();
         }
     }
 
@@ -236,8 +286,16 @@ internal sealed unsafe class RocksDb : IDisposable
     {
         byte[] n = Utf8Z(name);
         byte* v;
-        fixed (byte* p = n)
-            v = RocksNative.rocksdb_property_value_cf(Handle, Cf(cf), p);
+        nint db = Enter();
+        try
+        {
+            fixed (byte* p = n)
+                v = RocksNative.rocksdb_property_value_cf(db, Cf(cf), p);
+        }
+        finally
+        {
+            Exit();
+        }
         if (v == null)
             return null;
         string s = Marshal.PtrToStringUTF8((nint)v)!;
@@ -247,9 +305,17 @@ internal sealed unsafe class RocksDb : IDisposable
 
     public void CompactRange(ColumnFamily cf, ReadOnlySpan<byte> start, ReadOnlySpan<byte> limit)
     {
-        fixed (byte* s = start)
-        fixed (byte* l = limit)
-            RocksNative.rocksdb_compact_range_cf(Handle, Cf(cf), s, (nuint)start.Length, l, (nuint)limit.Length);
+        nint db = Enter();
+        try
+        {
+            fixed (byte* s = start)
+            fixed (byte* l = limit)
+                RocksNative.rocksdb_compact_range_cf(db, Cf(cf), s, (nuint)start.Length, l, (nuint)limit.Length);
+        }
+        finally
+        {
+            Exit();
+        }
     }
 
     /// <summary>Test hook: adds a column family this build does not know (as a newer version would).</summary>
@@ -258,11 +324,12 @@ internal sealed unsafe class RocksDb : IDisposable
         byte[] n = Utf8Z(name);
         byte* err = null;
         nint o = RocksNative.rocksdb_options_create();
+        nint db = Enter();
         try
         {
             fixed (byte* p = n)
             {
-                nint cf = RocksNative.rocksdb_create_column_family(Handle, o, p, &err);
+                nint cf = RocksNative.rocksdb_create_column_family(db, o, p, &err);
                 ThrowIfError(err);
                 RocksNative.rocksdb_column_family_handle_destroy(cf);
             }
@@ -270,6 +337,7 @@ internal sealed unsafe class RocksDb : IDisposable
         finally
         {
             RocksNative.rocksdb_options_destroy(o);
+            Exit();
         }
     }
 
@@ -293,11 +361,33 @@ internal sealed unsafe class RocksDb : IDisposable
         return bytes;
     }
 
+    /// <summary>After <see cref="Dispose"/>: waits until the last lease is returned and the database is closed.</summary>
+    public bool WaitClosed(TimeSpan timeout)
+    {
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (Volatile.Read(ref _closed) == 0)
+        {
+            if (Environment.TickCount64 > deadline)
+                return false;
+            Thread.Sleep(5);
+        }
+        return true;
+    }
+
+    /// <summary>Closes now if no lease is held, else when the last lease is returned.</summary>
     public void Dispose()
     {
-        nint db = _db;
-        if (db == 0)
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
             return;
+        if (Volatile.Read(ref _leases) == 0)
+            CloseNow();
+    }
+
+    private void CloseNow()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+            return;
+        nint db = _db;
         _db = 0;
         RocksNative.rocksdb_cancel_all_background_work(db, 1);
         foreach (nint h in _cfHandles)
@@ -314,12 +404,18 @@ internal sealed unsafe class RocksDb : IDisposable
     }
 }
 
-/// <summary>A value pinned inside RocksDB (no copy); valid until disposed.</summary>
+/// <summary>A value pinned inside RocksDB (no copy); valid until disposed. When created with a database it
+/// holds one lease on it, returned on dispose.</summary>
 internal readonly unsafe struct PinnedValue : IDisposable
 {
     private readonly nint _slice;
+    private readonly RocksDb? _lease;
 
-    public PinnedValue(nint slice) => _slice = slice;
+    public PinnedValue(nint slice, RocksDb? lease = null)
+    {
+        _slice = slice;
+        _lease = lease;
+    }
 
     public ReadOnlySpan<byte> Span
     {
@@ -335,5 +431,6 @@ internal readonly unsafe struct PinnedValue : IDisposable
     public void Dispose()
     {
         if (_slice != 0) RocksNative.rocksdb_pinnableslice_destroy(_slice);
+        _lease?.Exit();
     }
 }

@@ -9,6 +9,7 @@ namespace Alteran.Storage.Rocks;
 /// </summary>
 internal sealed unsafe class RocksIterator : IDisposable
 {
+    private readonly RocksDb _db;
     private nint _it;
     private nint _readOptions;
     private byte* _bounds;
@@ -17,6 +18,8 @@ internal sealed unsafe class RocksIterator : IDisposable
 
     public RocksIterator(RocksDb db, ColumnFamily cf, ReadOnlySpan<byte> lowerBound, ReadOnlySpan<byte> upperBound, nint snapshot)
     {
+        _db = db;
+        nint handle = db.Enter(); // held until Dispose: the database cannot close under an open iterator
         _lowerLength = lowerBound.Length;
         _upperLength = upperBound.Length;
         _bounds = (byte*)NativeMemory.Alloc((nuint)Math.Max(1, _lowerLength + _upperLength));
@@ -31,7 +34,7 @@ internal sealed unsafe class RocksIterator : IDisposable
         RocksNative.rocksdb_readoptions_set_total_order_seek(_readOptions, 1);
         if (snapshot != 0)
             RocksNative.rocksdb_readoptions_set_snapshot(_readOptions, snapshot);
-        _it = RocksNative.rocksdb_create_iterator_cf(db.Handle, _readOptions, db.Cf(cf));
+        _it = RocksNative.rocksdb_create_iterator_cf(handle, _readOptions, db.Cf(cf));
     }
 
     public bool Valid => RocksNative.rocksdb_iter_valid(_it) != 0;
@@ -84,8 +87,14 @@ internal sealed unsafe class RocksIterator : IDisposable
 
     public void Dispose()
     {
-        if (_it != 0) { RocksNative.rocksdb_iter_destroy(_it); _it = 0; }
-        if (_readOptions != 0) { RocksNative.rocksdb_readoptions_destroy(_readOptions); _readOptions = 0; }
-        if (_bounds != null) { NativeMemory.Free(_bounds); _bounds = null; }
+        if (_it == 0)
+            return;
+        RocksNative.rocksdb_iter_destroy(_it);
+        _it = 0;
+        RocksNative.rocksdb_readoptions_destroy(_readOptions);
+        _readOptions = 0;
+        NativeMemory.Free(_bounds);
+        _bounds = null;
+        _db.Exit();
     }
 }

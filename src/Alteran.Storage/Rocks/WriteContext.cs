@@ -47,6 +47,9 @@ internal sealed unsafe class WriteContext : IDisposable
     /// <summary>DID/handle index keys claimed (value = account id, or -1 for "freed") earlier in this batch.</summary>
     public readonly Dictionary<string, long> AccountIndex = new(StringComparer.Ordinal);
 
+    /// <summary>Encoded account rows written (or deleted: null) earlier in this batch.</summary>
+    public readonly Dictionary<long, byte[]?> AccountRows = new();
+
     /// <summary>Blob usage per account as changed earlier in this batch.</summary>
     public readonly Dictionary<long, long> BlobUsage = new();
 
@@ -137,6 +140,7 @@ internal sealed unsafe class WriteContext : IDisposable
         RocksNative.rocksdb_writebatch_clear(Batch);
         Roots.Clear();
         AccountIndex.Clear();
+        AccountRows.Clear();
         BlobUsage.Clear();
         BlobRows.Clear();
         BlobsReferenced.Clear();

@@ -71,6 +71,27 @@ public class AccountTests
     }
 
     [Fact]
+    public async Task Updates_queued_together_see_each_other()
+    {
+        using var t = new TempStore();
+        AccountRow row = Row("did:plc:aaa", "a.test");
+        await t.Store.CreateAccountAsync(row);
+        AccountRow second = Row("did:plc:aaa", "b.test");
+        second.AccountId = row.AccountId;
+        AccountRow third = Row("did:plc:aaa", "c.test");
+        third.AccountId = row.AccountId;
+        await Task.WhenAll(t.Store.UpdateAccountAsync(second), t.Store.UpdateAccountAsync(third));
+        Assert.False(t.Store.TryGetAccountIdByHandle("a.test", out _));
+        Assert.False(t.Store.TryGetAccountIdByHandle("b.test", out _)); // the stale middle handle is gone too
+        Assert.True(t.Store.TryGetAccountIdByHandle("c.test", out _));
+        Task<WriteResult> delete = t.Store.DeleteAccountAsync(row.AccountId);
+        Task<WriteResult> updateAfterDelete = t.Store.UpdateAccountAsync(third);
+        await delete;
+        Assert.Equal(StorageError.NotFound, (await Assert.ThrowsAsync<StorageException>(() => updateAfterDelete)).Error);
+        Assert.False(t.Store.TryGetAccountIdByHandle("c.test", out _));
+    }
+
+    [Fact]
     public async Task Delete_account_removes_repo_records_sessions_and_indexes()
     {
         using var t = new TempStore();

@@ -8,7 +8,8 @@ namespace Alteran.Storage.Tests.Rocks;
 /// <summary>
 /// Fills a small tmpfs (needs root; the test says so and returns when mount is refused) until a commit fails,
 /// then checks the failure is a <see cref="StorageException"/>, acknowledged data is still readable, and after
-/// space is freed the store reopens with every acknowledged commit and accepts new ones.
+/// space is freed <see cref="AlteranStore.Reopen"/> recovers in place with every acknowledged commit and new
+/// writes are accepted (and survive a normal close/open).
 /// </summary>
 public class DiskFullTests(ITestOutputHelper output)
 {
@@ -81,15 +82,16 @@ public class DiskFullTests(ITestOutputHelper output)
                 try
                 {
                     await store.ApplyCommitAsync(Commits.Simple(1, "after-full", "x", out _, out _)).WaitAsync(TimeSpan.FromSeconds(30));
+                    output.WriteLine("a further write on the full disk succeeded");
                 }
-                catch (StorageException)
+                catch (StorageException e)
                 {
+                    output.WriteLine($"a further write failed too: {e.Error}: {e.Message}");
                 }
-            }
 
-            File.Delete(filler);
-            using (AlteranStore store = AlteranStore.Open(storeDir, options))
-            {
+                // Free space and recover in place: the same instance serves again.
+                File.Delete(filler);
+                store.Reopen(TimeSpan.FromSeconds(30));
                 foreach ((string rkey, Cid record) in acked)
                 {
                     Assert.True(store.TryGetRecord(1, "app.test.full", rkey, out Cid got), $"acknowledged {rkey} lost");
@@ -98,7 +100,12 @@ public class DiskFullTests(ITestOutputHelper output)
                 Assert.True(store.LastSeq >= acked.Count);
                 WriteResult r = await store.ApplyCommitAsync(Commits.Simple(1, "recovered", "x", out _, out _));
                 Assert.Equal(store.LastSeq, r.Seq);
+            }
+
+            using (AlteranStore store = AlteranStore.Open(storeDir, options))
+            {
                 Assert.True(store.TryGetRecord(1, "app.test.post", "recovered", out _));
+                Assert.True(store.TryGetRecord(1, "app.test.full", acked[^1].Rkey, out _));
             }
         }
         finally

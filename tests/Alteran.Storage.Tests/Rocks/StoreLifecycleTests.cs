@@ -69,6 +69,46 @@ public class StoreLifecycleTests
     }
 
     [Fact]
+    public async Task Checkpoint_under_concurrent_commits_is_consistent()
+    {
+        using var t = new TempStore();
+        string backup = t.Directory + "-live-backup";
+        using var stop = new CancellationTokenSource();
+        Task[] writers = Enumerable.Range(1, 4).Select(w => Task.Run(async () =>
+        {
+            for (int i = 0; i < 10_000 && !stop.IsCancellationRequested; i++)
+                await t.Store.ApplyCommitAsync(Commits.Simple(w, $"k{i:D5}", "x", out _, out _));
+        })).ToArray();
+        while (t.Store.LastSeq < 50) await Task.Delay(5);
+        try
+        {
+            t.Store.CreateCheckpoint(backup);
+            stop.Cancel();
+            await Task.WhenAll(writers);
+            using AlteranStore restored = AlteranStore.Open(backup, t.Options);
+            Assert.True(restored.LastSeq >= 50);
+            long expected = 1;
+            using (Alteran.Storage.Log.EventCursor events = restored.ReadEvents(0))
+            {
+                while (events.MoveNext())
+                {
+                    Assert.Equal(expected++, events.Seq);
+                    // Every event's commit block (its payload) is in the checkpoint too.
+                    Cid commit = Cid.Read(TestEvent.PayloadOf(events.Frame));
+                    Assert.True(restored.HasBlock(events.AccountId, commit));
+                }
+            }
+            Assert.Equal(restored.LastSeq, expected - 1);
+        }
+        finally
+        {
+            stop.Cancel();
+            await Task.WhenAll(writers);
+            if (Directory.Exists(backup)) Directory.Delete(backup, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Key_successor_handles_carry_and_all_ff()
     {
         byte[] a = [1, 2, 0xFF];
@@ -86,5 +126,61 @@ public class StoreLifecycleTests
         KeyCodec.WriteSeq(b, 256);
         Assert.True(a.SequenceCompareTo(b) < 0);
         Assert.Equal(256, KeyCodec.ReadSeq(b));
+    }
+}
+
+public class ShutdownTests
+{
+    [Fact]
+    public async Task Dispose_with_an_open_cursor_defers_close_and_later_reads_fail_cleanly()
+    {
+        using var t = new TempStore();
+        for (int i = 0; i < 3; i++)
+            await t.Store.ApplyCommitAsync(Commits.Simple(1, $"k{i}", "x", out _, out _));
+        Alteran.Storage.Blocks.RepoBlockCursor cursor = t.Store.StreamRepoBlocks(1);
+        Alteran.Storage.Log.EventCursor events = t.Store.ReadEvents(0);
+        t.Store.Dispose();
+        Assert.Equal(StorageError.Closed, Assert.Throws<StorageException>(() => t.Store.TryGetRecord(1, "app.test.post", "k0", out _)).Error);
+        Assert.Equal(StorageError.Closed, Assert.Throws<StorageException>(() => t.Store.StreamRepoBlocks(1)).Error);
+        int blocks = 0;
+        while (cursor.MoveNext()) blocks++;
+        Assert.Equal(6, blocks);
+        cursor.Dispose();
+        Assert.True(events.MoveNext()); // still open: the last lease closes the database
+        events.Dispose();
+        events.Dispose();
+        t.Reopen();
+        Assert.True(t.Store.TryGetRecord(1, "app.test.post", "k2", out _));
+    }
+}
+
+public class ReopenTests
+{
+    [Fact]
+    public async Task Reopen_in_place_keeps_state_and_waits_for_cursors()
+    {
+        using var t = new TempStore();
+        await t.Store.ApplyCommitAsync(Commits.Simple(1, "a", "x", out _, out _));
+        Alteran.Storage.Log.EventCursor open = t.Store.ReadEvents(0);
+        StorageException e = Assert.Throws<StorageException>(() => t.Store.Reopen(TimeSpan.FromMilliseconds(50)));
+        Assert.Equal(StorageError.Other, e.Error);
+        Assert.Equal(StorageError.Closed, (await Assert.ThrowsAsync<StorageException>(() => t.Store.ApplyCommitAsync(Commits.Simple(1, "b", "x", out _, out _)))).Error);
+        open.Dispose();
+        t.Store.Reopen(TimeSpan.FromSeconds(10));
+        Assert.True(t.Store.TryGetRecord(1, "app.test.post", "a", out _));
+        Assert.Equal(2, (await t.Store.ApplyCommitAsync(Commits.Simple(1, "c", "x", out _, out _))).Seq);
+    }
+}
+
+public class OptionsTests
+{
+    [Fact]
+    public void Unworkable_options_are_rejected_before_anything_is_created()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "alteran-opts-" + Guid.NewGuid().ToString("N"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AlteranStore.Open(dir, new StoreOptions { BlockCacheBytes = 10 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AlteranStore.Open(dir, new StoreOptions { WriteBufferBytes = 1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AlteranStore.Open(dir, new StoreOptions { EventLogMaxCount = -1 }));
+        Assert.False(Directory.Exists(dir));
     }
 }

@@ -13,7 +13,7 @@ internal sealed class AccountPutRequest(AccountRow row, bool create, IEventEncod
         if (!create)
         {
             if (row.AccountId <= 0) throw new ArgumentException("AccountId must be positive.", nameof(row));
-            byte[]? current = context.Db.Get(ColumnFamily.Accounts, AccountCodec.RowKey(row.AccountId));
+            byte[]? current = AccountCodec.CurrentRow(context, row.AccountId);
             if (current is null)
                 throw new StorageException(StorageError.NotFound, $"No account {row.AccountId}.");
             old = AccountCodec.Decode(row.AccountId, current);
@@ -47,6 +47,7 @@ internal sealed class AccountPutRequest(AccountRow row, bool create, IEventEncod
 
         if (old is not null && old.Did != row.Did) context.AccountIndex["d:" + old.Did] = -1;
         if (old?.Handle is not null && old.Handle != row.Handle) context.AccountIndex["h:" + old.Handle] = -1;
+        context.AccountRows[id] = encoded;
         context.AccountIndex[didKey] = id;
         if (handleKey is not null) context.AccountIndex[handleKey] = id;
         row.AccountId = id;
@@ -59,46 +60,5 @@ internal sealed class AccountPutRequest(AccountRow row, bool create, IEventEncod
             return pending < 0 ? null : pending;
         byte[]? v = context.Db.Get(ColumnFamily.Accounts, AccountCodec.IndexKey(tag, value));
         return v is null ? null : KeyCodec.ReadAccount(v);
-    }
-}
-
-/// <summary>Deletes an account and everything keyed by its id (repo, records, roots, blob rows, sessions) with
-/// range deletions, plus an optional final event. Blob files are removed after the batch is durable.</summary>
-internal sealed class AccountDeleteRequest(AlteranStore store, long account, IEventEncoder? encoder, EventBuffer? output) : WriteRequest
-{
-    public override void Stage(WriteContext context)
-    {
-        byte[]? current = context.Db.Get(ColumnFamily.Accounts, AccountCodec.RowKey(account));
-        if (current is null)
-            throw new StorageException(StorageError.NotFound, $"No account {account}.");
-        AccountRow old = AccountCodec.Decode(account, current);
-
-        Span<byte> lo = stackalloc byte[8];
-        Span<byte> hi = stackalloc byte[8];
-        KeyCodec.WriteAccount(lo, account);
-        KeyCodec.WriteAccount(hi, account + 1);
-        context.DeleteRange(ColumnFamily.Blocks, lo, hi);
-        context.DeleteRange(ColumnFamily.Records, lo, hi);
-        context.DeleteRange(ColumnFamily.Blobs, lo, hi);
-        context.Delete(ColumnFamily.RepoRoots, lo);
-        context.Delete(ColumnFamily.Accounts, AccountCodec.RowKey(account));
-        context.Delete(ColumnFamily.Accounts, AccountCodec.IndexKey(AccountCodec.DidTag, old.Did));
-        if (old.Handle is not null)
-            context.Delete(ColumnFamily.Accounts, AccountCodec.IndexKey(AccountCodec.HandleTag, old.Handle));
-        SessionCodec.StageDeleteAll(context, account);
-
-        long seq = encoder is null ? 0 : context.AppendEvent(account, encoder, output);
-
-        context.AccountIndex["d:" + old.Did] = -1;
-        if (old.Handle is not null) context.AccountIndex["h:" + old.Handle] = -1;
-        context.Roots[account] = default;
-        Result = new WriteResult(seq, account);
-    }
-
-    public override void AfterDurable()
-    {
-        string dir = store.BlobDirectory(account);
-        if (Directory.Exists(dir))
-            Directory.Delete(dir, recursive: true);
     }
 }
