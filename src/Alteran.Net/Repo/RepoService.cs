@@ -49,6 +49,14 @@ public sealed partial class RepoService
     /// <summary>The store this service writes to.</summary>
     public AlteranStore Store => _store;
 
+    /// <summary>MST/commit blocks the write path had to read from the store (cache misses) since creation.</summary>
+    public long StoreBlockReads => Interlocked.Read(ref _storeBlockReads);
+
+    /// <summary>Bytes held by the shared block cache.</summary>
+    public long CachedBlockBytes => _cache.Bytes;
+
+    private long _storeBlockReads;
+
     private sealed class AccountRepo
     {
         public readonly SemaphoreSlim Lock = new(1, 1);
@@ -228,6 +236,10 @@ public sealed partial class RepoService
         catch (RepoException ex)
         {
             throw new RepoWriteException(RepoWriteError.InvalidWrite, ex.Message, ex);
+        }
+        finally
+        {
+            Interlocked.Add(ref _storeBlockReads, source.StoreReads);
         }
 
         var prepared = new PreparedCommit { AccountId = account, Commit = built.CommitCid, Rev = rev };
