@@ -23,6 +23,13 @@ public sealed class RepoCommitResult
     /// <summary>The new commit's rev.</summary>
     public string Rev { get; }
 
+    /// <summary>
+    /// True when nothing was written: a lone <see cref="RepoWriteAction.Put"/> of the bytes the record already has
+    /// (<c>putRecord</c> then answers without <c>commit</c>). <see cref="Commit"/> and <see cref="Rev"/> are the
+    /// unchanged head and <see cref="Seq"/> is 0.
+    /// </summary>
+    public bool NoOp { get; init; }
+
     /// <summary>Seq of the firehose event logged with the commit.</summary>
     public long Seq { get; }
 

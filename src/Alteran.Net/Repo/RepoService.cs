@@ -175,6 +175,8 @@ public sealed partial class RepoService
         try
         {
             RepoState state = repo.State ??= LoadState(account);
+            if (TryNoOpPut(account, state, writes) is { } noOp)
+                return noOp;
             if (swapCommit is { } expected && expected != state.Commit)
                 throw new RepoWriteException(RepoWriteError.InvalidSwap, $"Commit was at {state.Commit}, not {expected}.");
             return await Commit(account, repo, state, signingKey, writes).ConfigureAwait(false);
@@ -320,6 +322,18 @@ public sealed partial class RepoService
         CacheNodes(built, ops);
         Publish(written.Seq, output);
         return new RepoCommitResult(built.CommitCid, rev, written.Seq, !fits, results);
+    }
+
+    // putRecord with the bytes the record already has: answered without a commit, before any swap check (as the
+    // reference PDS does: nothing changes, so there is nothing to guard).
+    private RepoCommitResult? TryNoOpPut(long account, RepoState state, IReadOnlyList<RepoWriteOp> writes)
+    {
+        if (writes.Count != 1 || writes[0] is not { Action: RepoWriteAction.Put } w)
+            return null;
+        if (!_store.TryGetRecord(account, w.Collection, w.Rkey, out Cid current) || current != Cid.ForDagCbor(w.Record.Span))
+            return null;
+        var result = new RepoWriteResult(RepoWriteAction.Update, "at://" + state.Did + "/" + w.Collection + "/" + w.Rkey, current);
+        return new RepoCommitResult(state.Commit, state.Rev, seq: 0, emittedSync: false, [result]) { NoOp = true };
     }
 
     private async Task<WriteResult> Apply(PreparedCommit prepared, AccountRepo repo)

@@ -10,7 +10,10 @@ public enum RepoWriteAction
     Create,
     /// <summary>Replace an existing record.</summary>
     Update,
-    /// <summary>Create or replace (<c>putRecord</c>); resolved under the repo lock.</summary>
+    /// <summary>
+    /// Create or replace (<c>putRecord</c>); resolved under the repo lock. A lone put of the bytes the record
+    /// already has commits nothing (<see cref="RepoCommitResult.NoOp"/>), as in the reference PDS.
+    /// </summary>
     Put,
     /// <summary>Remove an existing record.</summary>
     Delete,

@@ -81,6 +81,28 @@ public sealed class RepoPreconditionTests
     }
 
     [Fact]
+    public async Task Putting_identical_bytes_commits_nothing()
+    {
+        using var f = new RepoFixture();
+        TestAccount a = await f.CreateAccountAsync();
+        byte[] v = Record(Posts, "same");
+        RepoCommitResult first = await f.Service.ApplyWritesAsync(a.Id, a.Key, [RepoWriteOp.Put(Posts, "p", v)]);
+        Assert.False(first.NoOp);
+        long seq = f.Store.LastSeq;
+        RepoCommitResult again = await f.Service.ApplyWritesAsync(a.Id, a.Key, [RepoWriteOp.Put(Posts, "p", v)]);
+        Assert.True(again.NoOp);
+        Assert.Equal(0, again.Seq);
+        Assert.Equal(first.Commit, again.Commit);
+        Assert.Equal(first.Results[0].Cid, again.Results[0].Cid);
+        Assert.Equal(seq, f.Store.LastSeq);
+        Assert.Equal(first.Commit, f.Service.GetLatestCommit(a.Id)!.Value.Commit);
+        // applyWrites-style update of identical bytes still commits (the reference does too).
+        RepoCommitResult update = await f.Service.ApplyWritesAsync(a.Id, a.Key, [RepoWriteOp.Update(Posts, "p", v)]);
+        Assert.False(update.NoOp);
+        Assert.Equal(seq + 1, update.Seq);
+    }
+
+    [Fact]
     public async Task Blob_references_follow_the_records()
     {
         using var f = new RepoFixture();
