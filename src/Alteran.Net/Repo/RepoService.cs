@@ -207,6 +207,9 @@ public sealed partial class RepoService
         for (int i = 0; i < n; i++)
         {
             RepoWriteOp w = writes[i] ?? throw new ArgumentNullException(nameof(writes));
+            if (w.Record.Length > _options.MaxRecordBytes)
+                throw new RepoWriteException(RepoWriteError.RecordTooLarge,
+                    $"Record {w.Collection}/{w.Rkey} is {w.Record.Length} bytes; at most {_options.MaxRecordBytes}.");
             if (!paths.Add((w.Collection, w.Rkey)))
                 throw new RepoWriteException(RepoWriteError.InvalidWrite, $"Two writes to '{w.Collection}/{w.Rkey}' in one commit.");
             bool exists = _store.TryGetRecord(account, w.Collection, w.Rkey, out Cid current);

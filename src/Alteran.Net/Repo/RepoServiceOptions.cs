@@ -29,6 +29,9 @@ public sealed class RepoServiceOptions
     /// <summary>Most writes in one commit (the applyWrites lexicon allows 200; imports may need more).</summary>
     public int MaxWritesPerCommit { get; init; } = 10_000;
 
+    /// <summary>Largest record block accepted: the sync spec caps record blocks in a <c>#commit</c> at 1,000,000 bytes.</summary>
+    public int MaxRecordBytes { get; init; } = 1_000_000;
+
     /// <summary>Bound on the record-index scan that builds a repo's record reference counts.</summary>
     public int MaxRecordsPerRepo { get; init; } = 50_000_000;
 

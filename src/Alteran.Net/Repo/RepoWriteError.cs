@@ -17,6 +17,8 @@ public enum RepoWriteError
     BlobNotFound,
     /// <summary>The writes themselves are malformed: two writes to one path, bad DAG-CBOR, too many writes (XRPC <c>InvalidRequest</c>).</summary>
     InvalidWrite,
+    /// <summary>A record is over <see cref="RepoServiceOptions.MaxRecordBytes"/> (the sync spec's 1,000,000-byte block limit).</summary>
+    RecordTooLarge,
     /// <summary>Another writer moved the repo root underneath us (should not happen with one service per store); retry.</summary>
     Conflict,
 }

@@ -73,6 +73,10 @@ public sealed class RepoPreconditionTests
             [RepoWriteOp.Create(Posts, "c", v), RepoWriteOp.Delete(Posts, "c")])));
         Assert.Equal(RepoWriteError.InvalidWrite, await Refused(f.Service.ApplyWritesAsync(a.Id, a.Key, [RepoWriteOp.Create(Posts, "d", new byte[] { 0xa1, 0x61 })])));
         Assert.Equal(RepoWriteError.InvalidWrite, await Refused(f.Service.ApplyWritesAsync(a.Id, a.Key, [])));
+        byte[] huge = Record(Posts, new string('x', 1_000_000));
+        var tooLarge = await Assert.ThrowsAsync<RepoWriteException>(() => f.Service.ApplyWritesAsync(a.Id, a.Key, [RepoWriteOp.Create(Posts, "e", huge)]));
+        Assert.Equal(RepoWriteError.RecordTooLarge, tooLarge.Error);
+        Assert.Equal("InvalidRequest", tooLarge.XrpcError);
         Assert.Equal(seq, f.Store.LastSeq); // nothing logged
 
         RepoCommitResult ok = await f.Service.ApplyWritesAsync(a.Id, a.Key, [RepoWriteOp.Put(Posts, "a", Record(Posts, "w")), RepoWriteOp.Put(Posts, "b", v)]);

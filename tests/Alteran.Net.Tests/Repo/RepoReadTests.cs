@@ -130,6 +130,16 @@ public sealed class RepoReadTests
             RepoCommitResult small = await f.Service.ApplyWritesAsync(a.Id, a.Key, [RepoWriteOp.Delete(Posts, "b0000")]);
             Assert.False(small.EmittedSync);
             Assert.Equal(big.Rev, Events(f.Store, small.Seq - 1)[0].Commit!.Since);
+
+            // Few ops but over 2,000,000 bytes of blocks: #sync too.
+            RepoCommitResult heavy = await f.Service.ApplyWritesAsync(a.Id, a.Key,
+            [
+                RepoWriteOp.Create(Posts, "h1", Record(Posts, new string('a', 900_000))),
+                RepoWriteOp.Create(Posts, "h2", Record(Posts, new string('b', 900_000))),
+                RepoWriteOp.Create(Posts, "h3", Record(Posts, new string('c', 900_000))),
+            ]);
+            Assert.True(heavy.EmittedSync);
+            Assert.Equal(heavy.Rev, Events(f.Store, heavy.Seq - 1)[0].Sync!.Rev);
         }
     }
 
