@@ -96,6 +96,7 @@ public sealed partial class RepoService
     /// (account creation). Pass false for an account created deactivated (migration), which announces nothing.
     /// </summary>
     /// <exception cref="RepoWriteException"><see cref="RepoWriteError.RepoAlreadyExists"/>.</exception>
+    /// <exception cref="ArgumentException">The account row is missing or has another DID.</exception>
     public async Task<RepoCommitResult> CreateRepoAsync(long account, string did, PrivateKey signingKey, bool announce = true,
         CancellationToken cancellationToken = default)
     {
@@ -107,6 +108,8 @@ public sealed partial class RepoService
         await repo.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_store.GetAccount(account) is not { } row || row.Did != did)
+                throw new ArgumentException($"Account {account} does not exist or does not have DID {did}.", nameof(did));
             if (repo.State is not null || _store.TryGetRepoRoot(account, out _))
                 throw new RepoWriteException(RepoWriteError.RepoAlreadyExists, $"Account {account} already has a repo.");
             string rev = _clock.Next().ToString();
