@@ -23,6 +23,7 @@ public sealed class Sequencer : IRepoEventSink, IDisposable
     private readonly Timer _timer;
     private long _oldestPendingSinceMs; // when the current gap was first seen (0 = no gap)
     private int _filling;
+    private int _signalScheduled;
     private bool _disposed;
 
     /// <summary>Creates a sequencer whose ring starts after the store's last durable seq.</summary>
@@ -61,7 +62,7 @@ public sealed class Sequencer : IRepoEventSink, IDisposable
     public void Publish(long seq, byte[] frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        bool published;
+        bool published, overflow;
         lock (_writerLock)
         {
             if (_disposed || seq <= _ring.Head)
@@ -72,11 +73,26 @@ public sealed class Sequencer : IRepoEventSink, IDisposable
                 _oldestPendingSinceMs = 0;
             else if (_oldestPendingSinceMs == 0)
                 _oldestPendingSinceMs = Environment.TickCount64;
+            overflow = _pending.Count > _options.ReorderWindow;
         }
         if (published)
-            _ring.Signal();
-        if (PendingOverflow())
+            ScheduleSignal();
+        if (overflow)
             ThreadPool.UnsafeQueueUserWorkItem(static s => s.FillGaps(), this, preferLocal: false);
+    }
+
+    // Waking thousands of subscribers queues one work item each: do it on the thread pool, never on the committing
+    // task (which holds a repo lock), and coalesce bursts into one wake-up.
+    private void ScheduleSignal()
+    {
+        if (Interlocked.Exchange(ref _signalScheduled, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static s =>
+            {
+                Volatile.Write(ref s._signalScheduled, 0); // before signalling: a later publish schedules again
+                s._ring.Signal();
+            }, this, preferLocal: false);
+        }
     }
 
     /// <summary>
@@ -94,12 +110,6 @@ public sealed class Sequencer : IRepoEventSink, IDisposable
     /// <summary>Appends and publishes an <c>#identity</c> or <c>#account</c> event.</summary>
     public Task<WriteResult> AppendEventAsync<T>(long account, T message) where T : IFirehoseEvent
         => AppendEventAsync(account, new FirehoseEventEncoder<T>(message));
-
-    private bool PendingOverflow()
-    {
-        lock (_writerLock)
-            return _pending.Count > _options.ReorderWindow;
-    }
 
     // Moves every contiguous pending event into the ring. Caller holds _writerLock.
     private bool DrainLocked()
@@ -176,7 +186,7 @@ public sealed class Sequencer : IRepoEventSink, IDisposable
                 _oldestPendingSinceMs = _pending.Count == 0 ? 0 : Environment.TickCount64;
             }
             if (published)
-                _ring.Signal();
+                ScheduleSignal();
         }
         finally
         {
