@@ -100,6 +100,21 @@ public sealed class SubscribeReposTests
     }
 
     [Fact]
+    public async Task Live_subscriber_lapped_by_the_ring_catches_up_from_the_log()
+    {
+        await using var f = new FirehoseFixture(new FirehoseOptions { RingCapacity = 2, ReplayBatchSize = 4, TickInterval = TimeSpan.FromMilliseconds(50) });
+        TestAccount a = await f.CreateAccountAsync();
+        using FirehoseClient client = await f.SubscribeAsync();
+        long start = f.Store.LastSeq;
+        for (int i = 0; i < 30; i++)
+            await f.PostAsync(a, $"p{i:D3}"); // not reading meanwhile: the ring (2 slots) laps the subscriber
+        List<FirehoseFrame> frames = await client.ReceiveThroughAsync(start + 1, f.Store.LastSeq);
+        Assert.Equal(30, frames.Count);
+        foreach (FirehoseFrame frame in frames)
+            Assert.Equal(StoredFrame(f.Store, frame.Seq!.Value), client.RawBySeq[frame.Seq.Value]);
+    }
+
+    [Fact]
     public async Task Cursor_zero_replays_everything()
     {
         await using var f = new FirehoseFixture();
@@ -221,5 +236,13 @@ public sealed class SubscribeReposTests
             await Task.Delay(50);
         Assert.Equal(1, f.Firehose.SubscriberCount);
         Assert.True(f.Firehose.TooSlowCount >= 1);
+        // The dropped consumer's connection ends: closed after what the socket buffers held, or reset (aborted).
+        try
+        {
+            await stalled.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (IOException)
+        {
+        }
     }
 }
