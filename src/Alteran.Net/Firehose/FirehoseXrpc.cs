@@ -17,7 +17,7 @@ namespace Alteran.Net.Firehose;
 /// <see cref="FirehoseOptions.MaxLagEvents"/> or whose send stalls beyond <see cref="FirehoseOptions.SendStallTimeout"/>
 /// gets <c>ConsumerTooSlow</c> and is closed, without ever delaying the writer or other subscribers.
 /// </summary>
-public sealed class FirehoseXrpc
+public sealed class FirehoseXrpc : IDisposable
 {
     /// <summary>The method's NSID.</summary>
     public const string Nsid = "com.atproto.sync.subscribeRepos";
@@ -29,6 +29,8 @@ public sealed class FirehoseXrpc
 
     private readonly Sequencer _sequencer;
     private readonly FirehoseOptions _options;
+    private readonly HashSet<WebSocketConnection> _active = [];
+    private readonly Timer _watchdog;
     private int _subscribers;
     private long _tooSlow;
 
@@ -38,7 +40,12 @@ public sealed class FirehoseXrpc
         ArgumentNullException.ThrowIfNull(sequencer);
         _sequencer = sequencer;
         _options = sequencer.Options;
+        TimeSpan period = TimeSpan.FromMilliseconds(Math.Clamp(_options.SendStallTimeout.TotalMilliseconds / 4, 10, 1000));
+        _watchdog = new Timer(static s => ((FirehoseXrpc)s!).CheckStalledSends(), this, period, period);
     }
+
+    /// <summary>Stops the stall watchdog (after the server has stopped).</summary>
+    public void Dispose() => _watchdog.Dispose();
 
     /// <summary>Current subscribers.</summary>
     public int SubscriberCount => Volatile.Read(ref _subscribers);
@@ -65,12 +72,16 @@ public sealed class FirehoseXrpc
         try
         {
             WebSocketConnection ws = await context.AcceptWebSocketAsync().ConfigureAwait(false);
+            lock (_active)
+                _active.Add(ws);
             try
             {
                 await RunAsync(ws, cursor).ConfigureAwait(false);
             }
             finally
             {
+                lock (_active)
+                    _active.Remove(ws);
                 await ws.DisposeAsync().ConfigureAwait(false);
             }
         }
@@ -200,35 +211,36 @@ public sealed class FirehoseXrpc
         return next;
     }
 
-    // Sends one frame; false when the subscriber is gone or was dropped for a stalled send.
-    private async ValueTask<bool> SendAsync(WebSocketConnection ws, ReadOnlyMemory<byte> frame)
+    // Sends one frame; false when the subscriber is gone (or was dropped by the stall watchdog, which aborts the send).
+    private static async ValueTask<bool> SendAsync(WebSocketConnection ws, ReadOnlyMemory<byte> frame)
     {
         try
         {
-            ValueTask send = ws.SendBinaryAsync(frame);
-            if (send.IsCompleted)
-            {
-                await send.ConfigureAwait(false);
-                return true;
-            }
-            Task pending = send.AsTask();
-            if (await Task.WhenAny(pending, Task.Delay(_options.SendStallTimeout, ws.Closed)).ConfigureAwait(false) == pending)
-            {
-                await pending.ConfigureAwait(false);
-                return true;
-            }
-            if (!ws.Closed.IsCancellationRequested)
-            {
-                // The socket is not draining: the error frame cannot get past the stalled send; close (aborts when stuck).
-                Interlocked.Increment(ref _tooSlow);
-                await ws.CloseAsync(WebSocketCloseStatus.PolicyViolation, FirehoseFrameWriter.ConsumerTooSlow).ConfigureAwait(false);
-            }
-            _ = pending.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observe the abort
-            return false;
+            await ws.SendBinaryAsync(frame).ConfigureAwait(false);
+            return true;
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
             return false;
+        }
+    }
+
+    // Runs periodically: a subscriber whose send has waited longer than SendStallTimeout is closed. A scan of the
+    // subscribers instead of a timer per send keeps sends allocation-free.
+    private void CheckStalledSends()
+    {
+        long limit = (long)_options.SendStallTimeout.TotalMilliseconds;
+        lock (_active)
+        {
+            foreach (WebSocketConnection ws in _active)
+            {
+                if (ws.IsOpen && ws.PendingSends > 0 && ws.CurrentSendMilliseconds > limit)
+                {
+                    // The error frame cannot get past the stalled send: close (which aborts when the socket stays stuck).
+                    Interlocked.Increment(ref _tooSlow);
+                    _ = ws.CloseAsync(WebSocketCloseStatus.PolicyViolation, FirehoseFrameWriter.ConsumerTooSlow).AsTask();
+                }
+            }
         }
     }
 

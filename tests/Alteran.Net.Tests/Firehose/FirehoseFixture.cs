@@ -58,6 +58,7 @@ internal sealed class FirehoseFixture : IAsyncDisposable
     private async Task StopAsync()
     {
         await Server.DisposeAsync();
+        Firehose.Dispose();
         Sequencer.Dispose();
         Store.Dispose();
     }
