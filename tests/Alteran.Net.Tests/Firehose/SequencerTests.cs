@@ -70,6 +70,27 @@ public sealed class SequencerTests
     }
 
     [Fact]
+    public async Task A_full_reorder_window_fills_the_gap_at_once()
+    {
+        using var f = new RepoFixture();
+        using var sequencer = new Sequencer(f.Store, new FirehoseOptions
+        {
+            RingCapacity = 16, ReorderWindow = 2, GapTimeout = TimeSpan.FromMinutes(10), TickInterval = TimeSpan.FromMinutes(10),
+        });
+        for (int i = 0; i < 5; i++)
+            await f.Store.AppendEventAsync(0, new IdentityEncoder($"did:plc:dddddddddddddddddddddddd{i}"));
+        using (EventCursor log = f.Store.ReadEvents(2))
+        {
+            while (log.MoveNext())
+                sequencer.Publish(log.Seq, log.Frame); // 3, 4, 5 arrive; 1 and 2 never do
+        }
+        Assert.True(await WaitForAsync(() => sequencer.Ring.Head == 5));
+        Assert.Equal(0, sequencer.PendingCount);
+        for (long s = 1; s <= 5; s++)
+            Assert.Equal(RingReadStatus.Ok, sequencer.Ring.TryRead(s, out _));
+    }
+
+    [Fact]
     public async Task A_seq_in_neither_window_nor_log_becomes_a_hole()
     {
         using var f = new RepoFixture();
