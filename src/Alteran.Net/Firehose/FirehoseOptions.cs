@@ -1,0 +1,32 @@
+namespace Alteran.Net.Firehose;
+
+/// <summary>Settings of the <see cref="Sequencer"/> and <c>com.atproto.sync.subscribeRepos</c>.</summary>
+public sealed class FirehoseOptions
+{
+    /// <summary>Ring slots (power of two): how many recent events live subscribers can read from memory.</summary>
+    public int RingCapacity { get; init; } = 65_536;
+
+    /// <summary>Most bytes of frames the ring holds; older frames are then read from the event log.</summary>
+    public long RingByteBudget { get; init; } = 256L << 20;
+
+    /// <summary>How long an out-of-order event waits for the seqs before it before the gap is filled from the log.</summary>
+    public TimeSpan GapTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Most out-of-order events held while waiting; beyond it the gap is filled from the log at once.</summary>
+    public int ReorderWindow { get; init; } = 4096;
+
+    /// <summary>Period of the gap check, which also wakes idle subscribers so closed ones end.</summary>
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Events read from the log per replay batch (then sent before the next batch is read).</summary>
+    public int ReplayBatchSize { get; init; } = 256;
+
+    /// <summary>A live subscriber this many events behind the head gets <c>ConsumerTooSlow</c> and is closed.</summary>
+    public long MaxLagEvents { get; init; } = 100_000;
+
+    /// <summary>A send that has not completed after this long closes the subscriber (<c>ConsumerTooSlow</c>).</summary>
+    public TimeSpan SendStallTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Most concurrent subscribers (503 beyond it). Per-address caps are the WebSocket layer's (<c>WebSocketOptions.MaxPerIp</c>).</summary>
+    public int MaxSubscribers { get; init; } = 10_000;
+}
