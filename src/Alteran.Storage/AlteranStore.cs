@@ -62,6 +62,10 @@ public sealed partial class AlteranStore : IDisposable
         try
         {
             Migrate(db);
+            // Holding RocksDB's LOCK, no other process uses this store: leftovers in blobs/tmp are uploads that
+            // a crash interrupted.
+            foreach (string file in Directory.EnumerateFiles(Path.Combine(root, "blobs", "tmp")))
+                File.Delete(file);
             long lastSeq = ReadLastSeq(db);
             long nextAccountId = ReadMetaInt64(db, MetaKeys.NextAccountId) ?? 1;
             return new AlteranStore(root, db, options, lastSeq, nextAccountId);

@@ -55,6 +55,17 @@ public class BlobTests
     }
 
     [Fact]
+    public void Interrupted_uploads_are_cleared_on_open()
+    {
+        var clock = new Clock();
+        using TempStore t = NewStore(clock);
+        string leftover = Path.Combine(t.Directory, "blobs", "tmp", "deadbeef");
+        File.WriteAllBytes(leftover, [1, 2, 3]);
+        t.Reopen();
+        Assert.False(File.Exists(leftover));
+    }
+
+    [Fact]
     public async Task Size_and_quota_limits_fail_cleanly()
     {
         var clock = new Clock();
