@@ -32,9 +32,9 @@ public sealed class RepoXrpcBlobTests
         // Not public until a record references it.
         await PdsRepoFixture.AssertErrorAsync(await f.GetAsync($"com.atproto.sync.getBlob?did={a.Did}&cid={cid}"), 400, "BlobNotFound");
 
-        string post = $$"""
-            {"repo":"{{a.Did}}","collection":"app.bsky.feed.post","record":{"text":"pic","createdAt":"2024-01-01T00:00:00.000Z",
-             "embed":{"$type":"app.bsky.embed.images","images":[{"alt":"","image":{{blob.GetRawText()}}}]}}}
+        string post = $$$"""
+            {"repo":"{{{a.Did}}}","collection":"app.bsky.feed.post","record":{"text":"pic","createdAt":"2024-01-01T00:00:00.000Z",
+             "embed":{"$type":"app.bsky.embed.images","images":[{"alt":"","image":{{{blob.GetRawText()}}} }]} }}
             """;
         await PdsRepoFixture.OkJsonAsync(await f.PostJsonAsync("com.atproto.repo.createRecord", post, a));
 

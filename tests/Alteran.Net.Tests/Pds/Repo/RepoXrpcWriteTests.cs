@@ -8,7 +8,7 @@ namespace Alteran.Net.Tests.Pds.Repo;
 public sealed class RepoXrpcWriteTests
 {
     private static string Post(string did, string text, string? rkey = null, string? extra = null) =>
-        $$"""{"repo":"{{did}}","collection":"app.bsky.feed.post"{{(rkey is null ? "" : $",\"rkey\":\"{rkey}\"")}}{{extra ?? ""}},"record":{"$type":"app.bsky.feed.post","text":"{{text}}","createdAt":"2024-01-01T00:00:00.000Z"}}""";
+        $$$"""{"repo":"{{{did}}}","collection":"app.bsky.feed.post"{{{(rkey is null ? "" : $",\"rkey\":\"{rkey}\"")}}}{{{extra ?? ""}}},"record":{"$type":"app.bsky.feed.post","text":"{{{text}}}","createdAt":"2024-01-01T00:00:00.000Z"}}""";
 
     [Fact]
     public async Task CreateRecord_ThenReadBack_ViaGetRecordAndListRecords()
@@ -71,7 +71,7 @@ public sealed class RepoXrpcWriteTests
         JsonElement describe = await PdsRepoFixture.OkJsonAsync(await f.GetAsync($"com.atproto.repo.describeRepo?repo={a.Handle}"));
         Assert.Equal(a.Did, describe.GetProperty("did").GetString());
         Assert.Equal(a.Handle, describe.GetProperty("handle").GetString());
-        Assert.Equal(["app.bsky.feed.post"], describe.GetProperty("collections").EnumerateArray().Select(e => e.GetString()).ToArray());
+        Assert.Equal(new[] { "app.bsky.feed.post" }, describe.GetProperty("collections").EnumerateArray().Select(e => e.GetString()!).ToArray());
     }
 
     [Fact]
@@ -81,21 +81,21 @@ public sealed class RepoXrpcWriteTests
         PdsTestAccount a = await f.CreateAccountAsync();
         // Invalid against the schema (no createdAt).
         await PdsRepoFixture.AssertErrorAsync(await f.PostJsonAsync("com.atproto.repo.createRecord",
-            $$"""{"repo":"{{a.Did}}","collection":"app.bsky.feed.post","record":{"text":"x"}}""", a), 400, "InvalidRecord");
+            $$$"""{"repo":"{{{a.Did}}}","collection":"app.bsky.feed.post","record":{"text":"x"}}""", a), 400, "InvalidRecord");
         // Not the atproto data model (floats), even unvalidated.
         await PdsRepoFixture.AssertErrorAsync(await f.PostJsonAsync("com.atproto.repo.createRecord",
-            $$"""{"repo":"{{a.Did}}","collection":"com.example.thing","validate":false,"record":{"n":1.5}}""", a), 400, "InvalidRecord");
+            $$$"""{"repo":"{{{a.Did}}}","collection":"com.example.thing","validate":false,"record":{"n":1.5}}""", a), 400, "InvalidRecord");
         // Wrong $type.
         await PdsRepoFixture.AssertErrorAsync(await f.PostJsonAsync("com.atproto.repo.createRecord",
-            $$"""{"repo":"{{a.Did}}","collection":"app.bsky.feed.post","record":{"$type":"app.bsky.feed.like","text":"x","createdAt":"2024-01-01T00:00:00.000Z"}}""", a), 400, "InvalidRecord");
+            $$$"""{"repo":"{{{a.Did}}}","collection":"app.bsky.feed.post","record":{"$type":"app.bsky.feed.like","text":"x","createdAt":"2024-01-01T00:00:00.000Z"}}""", a), 400, "InvalidRecord");
         // Unknown collection: validate=true refuses, absent accepts as "unknown", false does not report a status.
         await PdsRepoFixture.AssertErrorAsync(await f.PostJsonAsync("com.atproto.repo.createRecord",
-            $$"""{"repo":"{{a.Did}}","collection":"com.example.thing","validate":true,"record":{"n":1}}""", a), 400, "InvalidRequest");
+            $$$"""{"repo":"{{{a.Did}}}","collection":"com.example.thing","validate":true,"record":{"n":1}}""", a), 400, "InvalidRequest");
         JsonElement unknown = await PdsRepoFixture.OkJsonAsync(await f.PostJsonAsync("com.atproto.repo.createRecord",
-            $$"""{"repo":"{{a.Did}}","collection":"com.example.thing","record":{"n":1}}""", a));
+            $$$"""{"repo":"{{{a.Did}}}","collection":"com.example.thing","record":{"n":1}}""", a));
         Assert.Equal("unknown", unknown.GetProperty("validationStatus").GetString());
         JsonElement skipped = await PdsRepoFixture.OkJsonAsync(await f.PostJsonAsync("com.atproto.repo.createRecord",
-            $$"""{"repo":"{{a.Did}}","collection":"app.bsky.feed.post","validate":false,"record":{"text":"no date"}}""", a));
+            $$$"""{"repo":"{{{a.Did}}}","collection":"app.bsky.feed.post","validate":false,"record":{"text":"no date"}}""", a));
         Assert.False(skipped.TryGetProperty("validationStatus", out _));
 
         // A missing $type is filled in.
@@ -105,13 +105,13 @@ public sealed class RepoXrpcWriteTests
 
         // Record key type: app.bsky.actor.profile is literal:self.
         await PdsRepoFixture.AssertErrorAsync(await f.PostJsonAsync("com.atproto.repo.putRecord",
-            $$"""{"repo":"{{a.Did}}","collection":"app.bsky.actor.profile","rkey":"other","record":{"displayName":"x"}}""", a), 400, "InvalidRequest");
+            $$$"""{"repo":"{{{a.Did}}}","collection":"app.bsky.actor.profile","rkey":"other","record":{"displayName":"x"}}""", a), 400, "InvalidRequest");
         await PdsRepoFixture.OkJsonAsync(await f.PostJsonAsync("com.atproto.repo.putRecord",
-            $$"""{"repo":"{{a.Did}}","collection":"app.bsky.actor.profile","rkey":"self","record":{"displayName":"x"}}""", a));
+            $$$"""{"repo":"{{{a.Did}}}","collection":"app.bsky.actor.profile","rkey":"self","record":{"displayName":"x"}}""", a));
         // Bad rkey syntax, bad collection, bad JSON.
         await PdsRepoFixture.AssertErrorAsync(await f.PostJsonAsync("com.atproto.repo.createRecord", Post(a.Did, "x", rkey: "a/b"), a), 400, "InvalidRequest");
         await PdsRepoFixture.AssertErrorAsync(await f.PostJsonAsync("com.atproto.repo.createRecord",
-            $$"""{"repo":"{{a.Did}}","collection":"not an nsid","record":{}}""", a), 400, "InvalidRequest");
+            $$$"""{"repo":"{{{a.Did}}}","collection":"not an nsid","record":{}}""", a), 400, "InvalidRequest");
         await PdsRepoFixture.AssertErrorAsync(await f.PostJsonAsync("com.atproto.repo.createRecord", "{\"repo\":", a), 400, "InvalidRequest");
     }
 
@@ -140,14 +140,14 @@ public sealed class RepoXrpcWriteTests
         Assert.Equal("v2", read.GetProperty("value").GetProperty("text").GetString());
 
         await PdsRepoFixture.AssertErrorAsync(await f.PostJsonAsync("com.atproto.repo.deleteRecord",
-            $$"""{"repo":"{{a.Did}}","collection":"app.bsky.feed.post","rkey":"3jzfcijpj2z2a","swapRecord":"{{cid1}}"}""", a), 400, "InvalidSwap");
+            $$$"""{"repo":"{{{a.Did}}}","collection":"app.bsky.feed.post","rkey":"3jzfcijpj2z2a","swapRecord":"{{{cid1}}}"}""", a), 400, "InvalidSwap");
         JsonElement deleted = await PdsRepoFixture.OkJsonAsync(await f.PostJsonAsync("com.atproto.repo.deleteRecord",
-            $$"""{"repo":"{{a.Did}}","collection":"app.bsky.feed.post","rkey":"3jzfcijpj2z2a","swapRecord":"{{cid2}}"}""", a));
+            $$$"""{"repo":"{{{a.Did}}}","collection":"app.bsky.feed.post","rkey":"3jzfcijpj2z2a","swapRecord":"{{{cid2}}}"}""", a));
         Assert.Equal(f.Repo.GetLatestCommit(a.Id)!.Value.Commit.ToString(), deleted.GetProperty("commit").GetProperty("cid").GetString());
         await PdsRepoFixture.AssertErrorAsync(await f.GetAsync($"com.atproto.repo.getRecord?repo={a.Did}&collection=app.bsky.feed.post&rkey=3jzfcijpj2z2a"), 400, "RecordNotFound");
         // Deleting a missing record is a no-op success without a commit.
         JsonElement again = await PdsRepoFixture.OkJsonAsync(await f.PostJsonAsync("com.atproto.repo.deleteRecord",
-            $$"""{"repo":"{{a.Did}}","collection":"app.bsky.feed.post","rkey":"3jzfcijpj2z2a"}""", a));
+            $$$"""{"repo":"{{{a.Did}}}","collection":"app.bsky.feed.post","rkey":"3jzfcijpj2z2a"}""", a));
         Assert.False(again.TryGetProperty("commit", out _));
     }
 
@@ -157,8 +157,8 @@ public sealed class RepoXrpcWriteTests
         await using var f = PdsRepoFixture.Start(new RepoXrpcOptions { MaxWriteBodyBytes = 64 * 1024 });
         PdsTestAccount a = await f.CreateAccountAsync();
         await PdsRepoFixture.OkJsonAsync(await f.PostJsonAsync("com.atproto.repo.putRecord", Post(a.Did, "old", rkey: "3jzfcijpj2z2b"), a));
-        string body = $$"""
-            {"repo":"{{a.Did}}","writes":[
+        string body = $$$"""
+            {"repo":"{{{a.Did}}}","writes":[
               {"$type":"com.atproto.repo.applyWrites#create","collection":"app.bsky.feed.post","value":{"text":"new","createdAt":"2024-01-01T00:00:00.000Z"}},
               {"$type":"com.atproto.repo.applyWrites#create","collection":"app.bsky.feed.post","rkey":"3jzfcijpj2z2c","value":{"text":"named","createdAt":"2024-01-01T00:00:00.000Z"}},
               {"$type":"com.atproto.repo.applyWrites#update","collection":"app.bsky.feed.post","rkey":"3jzfcijpj2z2c","value":{"text":"dup","createdAt":"2024-01-01T00:00:00.000Z"}}
@@ -180,13 +180,13 @@ public sealed class RepoXrpcWriteTests
         Assert.Equal(["named", "new"], texts);
 
         // Over 200 writes; an unknown write type; a body over the route limit (413).
-        var many = new StringBuilder($$"""{"repo":"{{a.Did}}","writes":[""");
+        var many = new StringBuilder($$$"""{"repo":"{{{a.Did}}}","writes":[""");
         for (int i = 0; i < 201; i++)
             many.Append(i == 0 ? "" : ",").Append("""{"$type":"com.atproto.repo.applyWrites#delete","collection":"app.bsky.feed.post","rkey":"x"}""");
         many.Append("]}");
         await PdsRepoFixture.AssertErrorAsync(await f.PostJsonAsync("com.atproto.repo.applyWrites", many.ToString(), a), 400, "InvalidRequest");
         await PdsRepoFixture.AssertErrorAsync(await f.PostJsonAsync("com.atproto.repo.applyWrites",
-            $$"""{"repo":"{{a.Did}}","writes":[{"$type":"com.atproto.repo.applyWrites#frob","collection":"app.bsky.feed.post","rkey":"x"}]}""", a), 400, "InvalidRequest");
+            $$$"""{"repo":"{{{a.Did}}}","writes":[{"$type":"com.atproto.repo.applyWrites#frob","collection":"app.bsky.feed.post","rkey":"x"}]}""", a), 400, "InvalidRequest");
         string huge = Post(a.Did, new string('a', 70 * 1024));
         Assert.Equal(413, (int)(await f.PostJsonAsync("com.atproto.repo.createRecord", huge, a)).StatusCode);
     }
@@ -202,9 +202,9 @@ public sealed class RepoXrpcWriteTests
         await PdsRepoFixture.AssertErrorAsync(await f.PostJsonAsync("com.atproto.repo.createRecord", Post(a.Handle, "x"), b), 401, "AuthenticationRequired");
         await PdsRepoFixture.AssertErrorAsync(await f.PostJsonAsync("com.atproto.repo.createRecord", Post("did:plc:unknownunknownunknown", "x"), b), 400, "InvalidRequest");
         await PdsRepoFixture.AssertErrorAsync(await f.PostJsonAsync("com.atproto.repo.deleteRecord",
-            $$"""{"repo":"{{a.Did}}","collection":"app.bsky.feed.post","rkey":"x"}""", b), 401, "AuthenticationRequired");
+            $$$"""{"repo":"{{{a.Did}}}","collection":"app.bsky.feed.post","rkey":"x"}""", b), 401, "AuthenticationRequired");
         await PdsRepoFixture.AssertErrorAsync(await f.PostJsonAsync("com.atproto.repo.applyWrites",
-            $$"""{"repo":"{{a.Did}}","writes":[]}""", null), 401, "AuthenticationRequired");
+            $$$"""{"repo":"{{{a.Did}}}","writes":[]}""", null), 401, "AuthenticationRequired");
         // The handle works as the repo identifier for its owner.
         await PdsRepoFixture.OkJsonAsync(await f.PostJsonAsync("com.atproto.repo.createRecord", Post(a.Handle, "mine"), a));
         Assert.Empty(f.Repo.ListRecords(b.Id, "app.bsky.feed.post", 10));

@@ -14,11 +14,11 @@ public sealed class SyncXrpcTests
         for (int i = 0; i < count; i++)
         {
             JsonElement created = await PdsRepoFixture.OkJsonAsync(await f.PostJsonAsync("com.atproto.repo.createRecord",
-                $$"""{"repo":"{{a.Did}}","collection":"app.bsky.feed.post","record":{"text":"post {{i}}","createdAt":"2024-01-01T00:00:00.000Z"}}""", a));
+                $$$"""{"repo":"{{{a.Did}}}","collection":"app.bsky.feed.post","record":{"text":"post {{{i}}}","createdAt":"2024-01-01T00:00:00.000Z"}}""", a));
             uris.Add(created.GetProperty("uri").GetString()!);
         }
         await PdsRepoFixture.OkJsonAsync(await f.PostJsonAsync("com.atproto.repo.putRecord",
-            $$"""{"repo":"{{a.Did}}","collection":"app.bsky.actor.profile","rkey":"self","record":{"displayName":"A"}}""", a));
+            $$$"""{"repo":"{{{a.Did}}}","collection":"app.bsky.actor.profile","rkey":"self","record":{"displayName":"A"}}""", a));
         return uris;
     }
 
