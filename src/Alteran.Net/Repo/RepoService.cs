@@ -96,6 +96,7 @@ public sealed partial class RepoService
     /// (account creation). Pass false for an account created deactivated (migration), which announces nothing.
     /// </summary>
     /// <exception cref="RepoWriteException"><see cref="RepoWriteError.RepoAlreadyExists"/>.</exception>
+    /// <exception cref="ArgumentException">The account row is missing or has another DID.</exception>
     public async Task<RepoCommitResult> CreateRepoAsync(long account, string did, PrivateKey signingKey, bool announce = true,
         CancellationToken cancellationToken = default)
     {
@@ -107,6 +108,8 @@ public sealed partial class RepoService
         await repo.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_store.GetAccount(account) is not { } row || row.Did != did)
+                throw new ArgumentException($"Account {account} does not exist or does not have DID {did}.", nameof(did));
             if (repo.State is not null || _store.TryGetRepoRoot(account, out _))
                 throw new RepoWriteException(RepoWriteError.RepoAlreadyExists, $"Account {account} already has a repo.");
             string rev = _clock.Next().ToString();
@@ -210,6 +213,8 @@ public sealed partial class RepoService
             if (w.Record.Length > _options.MaxRecordBytes)
                 throw new RepoWriteException(RepoWriteError.RecordTooLarge,
                     $"Record {w.Collection}/{w.Rkey} is {w.Record.Length} bytes; at most {_options.MaxRecordBytes}.");
+            if (w.Action != RepoWriteAction.Delete && !HasTypeField(w.Record.Span))
+                throw new RepoWriteException(RepoWriteError.InvalidWrite, $"Record {w.Collection}/{w.Rkey} must be a DAG-CBOR map with a $type string.");
             if (!paths.Add((w.Collection, w.Rkey)))
                 throw new RepoWriteException(RepoWriteError.InvalidWrite, $"Two writes to '{w.Collection}/{w.Rkey}' in one commit.");
             bool exists = _store.TryGetRecord(account, w.Collection, w.Rkey, out Cid current);
@@ -398,6 +403,32 @@ public sealed partial class RepoService
     {
         if (output is not null && seq > 0)
             _options.EventSink?.Publish(seq, output.Frame.Span);
+    }
+
+    /// <summary>
+    /// Records must be maps with a <c>$type</c> string (data model rule). Besides, it keeps record blocks disjoint from
+    /// MST nodes (<c>{e, l}</c>) and commits, so deleting a node or a commit can never delete a record, nor the reverse.
+    /// </summary>
+    private static bool HasTypeField(ReadOnlySpan<byte> record)
+    {
+        try
+        {
+            var r = new DagCborReader(record);
+            if (r.PeekKind() != CborKind.Map)
+                return false;
+            int n = r.ReadMapHeader();
+            for (int i = 0; i < n; i++)
+            {
+                if (r.ReadMapKey().SequenceEqual("$type"u8))
+                    return r.PeekKind() == CborKind.Text && r.ReadText().Length > 0;
+                r.SkipValue();
+            }
+            return false;
+        }
+        catch (DagCborException)
+        {
+            return false;
+        }
     }
 
     private static bool TryCollectBlobRefs(ReadOnlySpan<byte> record, List<Cid> into)

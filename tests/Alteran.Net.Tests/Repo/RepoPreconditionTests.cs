@@ -73,6 +73,10 @@ public sealed class RepoPreconditionTests
             [RepoWriteOp.Create(Posts, "c", v), RepoWriteOp.Delete(Posts, "c")])));
         Assert.Equal(RepoWriteError.InvalidWrite, await Refused(f.Service.ApplyWritesAsync(a.Id, a.Key, [RepoWriteOp.Create(Posts, "d", new byte[] { 0xa1, 0x61 })])));
         Assert.Equal(RepoWriteError.InvalidWrite, await Refused(f.Service.ApplyWritesAsync(a.Id, a.Key, [])));
+        // Records must be maps with a $type: this one has the exact shape of an MST node, whose block it could share.
+        byte[] nodeShaped = [0xa2, 0x61, 0x65, 0x80, 0x61, 0x6c, 0xf6]; // {e: [], l: null}
+        Assert.Equal(RepoWriteError.InvalidWrite, await Refused(f.Service.ApplyWritesAsync(a.Id, a.Key, [RepoWriteOp.Create(Posts, "n", nodeShaped)])));
+        Assert.Equal(RepoWriteError.InvalidWrite, await Refused(f.Service.ApplyWritesAsync(a.Id, a.Key, [RepoWriteOp.Create(Posts, "n", new byte[] { 0x01 })])));
         byte[] huge = Record(Posts, new string('x', 1_000_000));
         var tooLarge = await Assert.ThrowsAsync<RepoWriteException>(() => f.Service.ApplyWritesAsync(a.Id, a.Key, [RepoWriteOp.Create(Posts, "e", huge)]));
         Assert.Equal(RepoWriteError.RecordTooLarge, tooLarge.Error);

@@ -43,6 +43,9 @@ public sealed class RepoServiceTests
 
         var again = await Assert.ThrowsAsync<RepoWriteException>(() => f.Service.CreateRepoAsync(a.Id, a.Did, a.Key));
         Assert.Equal(RepoWriteError.RepoAlreadyExists, again.Error);
+        await Assert.ThrowsAsync<ArgumentException>(() => f.Service.CreateRepoAsync(a.Id, "did:plc:someoneelse", a.Key));
+        await Assert.ThrowsAsync<ArgumentException>(() => f.Service.CreateRepoAsync(a.Id + 100, a.Did, a.Key));
+        Assert.Equal(2, Events(f.Store).Count);
     }
 
     [Fact]
