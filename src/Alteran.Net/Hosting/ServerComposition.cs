@@ -62,8 +62,13 @@ public static class ServerComposition
         new ServerRoutes(pds).Register(router);
         new IdentityRoutes(pds).Register(router);
         new PreferencesRoutes(pds).Register(router);
-        // TODO(pds-repo): register the repo/sync/blob handlers here once branch pds-repo exposes them
-        //   (e.g. new RepoXrpcHandlers(pds.Repo, pds.Authenticator, ...).Register(router)).
+        var repoOptions = new Alteran.Net.Pds.Repo.RepoXrpcOptions
+        {
+            MaxBlobBytes = options.MaxBlobBytes,
+            MaxWriteBodyBytes = options.MaxApplyWritesBytes,
+        };
+        // Single account: every account id maps to the one signing key, which the runtime owns and disposes.
+        new Alteran.Net.Pds.Repo.RepoXrpcHandlers(pds.Repo, pds.Store, pds.Authenticator, _ => pds.SigningKey, repoOptions).Register(router);
         return router;
     }
 

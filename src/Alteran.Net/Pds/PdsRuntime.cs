@@ -21,6 +21,8 @@ public sealed class PdsRuntimeSettings
     public TimeSpan ClockLeeway { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>Login lockout policy (5 failures / 15 min).</summary>
     public LoginThrottleOptions LoginThrottle { get; init; } = new();
+    /// <summary>Per-client-address lockout: more generous (20 failures / 15 min), as one address may host several users.</summary>
+    public LoginThrottleOptions IpLoginThrottle { get; init; } = new() { MaxFailures = 20 };
     /// <summary>Argon2id cost.</summary>
     public PasswordHashParameters? PasswordHash { get; init; }
     /// <summary>Clock.</summary>
@@ -64,6 +66,7 @@ public sealed class PdsRuntime : IDisposable
         }, Sessions, settings.Time);
         Hasher = new PasswordHasher(settings.PasswordHash);
         Throttle = new LoginThrottle(settings.LoginThrottle, settings.Time);
+        IpThrottle = new LoginThrottle(settings.IpLoginThrottle, settings.Time);
         Authenticator = new BearerAuthenticator(Tokens, store);
     }
 
@@ -97,8 +100,10 @@ public sealed class PdsRuntime : IDisposable
     public SessionTokens Tokens { get; }
     /// <summary>Argon2id.</summary>
     public PasswordHasher Hasher { get; }
-    /// <summary>Login lockout.</summary>
+    /// <summary>Login lockout per account (or per unknown identifier).</summary>
     public LoginThrottle Throttle { get; }
+    /// <summary>Login lockout per client address (guessing across identifiers).</summary>
+    public LoginThrottle IpThrottle { get; }
     /// <summary>The bearer-token authenticator handlers use.</summary>
     public IRequestAuthenticator Authenticator { get; }
     /// <summary>Clock.</summary>

@@ -57,7 +57,8 @@ public sealed class ServerRoutes(PdsRuntime pds)
             || (row.Email is not null && identifier == row.Email.ToLowerInvariant());
         // One lockout key per account (all identifiers of the account share it); unknown identifiers get their own.
         string throttleKey = matches ? pds.Did : "id:" + identifier;
-        if (pds.Throttle.IsLocked(throttleKey, out TimeSpan retryAfter))
+        string ipKey = ctx.Request.RemoteAddress.ToString();
+        if (pds.Throttle.IsLocked(throttleKey, out TimeSpan retryAfter) || pds.IpThrottle.IsLocked(ipKey, out retryAfter))
         {
             ctx.Response.AddHeader("Retry-After", Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture));
             throw XrpcException.RateLimitExceeded("Too many failed logins; try again later");
@@ -66,10 +67,21 @@ public sealed class ServerRoutes(PdsRuntime pds)
         string scope = AuthScope.Access;
         string? appPasswordName = null;
         bool ok = false;
-        if (matches && row.PasswordHash is not null)
+        if (!matches || row.PasswordHash is null)
+        {
+            // Same Argon2id cost as a real check, so timing does not tell which identifiers exist.
+            await pds.Hasher.VerifyUnknownAccountAsync(input.Password, ctx.ConnectionAborted).ConfigureAwait(false);
+        }
+        else
         {
             string hash = System.Text.Encoding.UTF8.GetString(row.PasswordHash);
-            ok = await pds.Hasher.VerifyAsync(input.Password, hash, ctx.ConnectionAborted).ConfigureAwait(false) != PasswordVerification.Failed;
+            PasswordVerification verified = await pds.Hasher.VerifyAsync(input.Password, hash, ctx.ConnectionAborted).ConfigureAwait(false);
+            ok = verified != PasswordVerification.Failed;
+            if (verified == PasswordVerification.SuccessRehashNeeded)
+            {
+                row.PasswordHash = System.Text.Encoding.UTF8.GetBytes(await pds.Hasher.HashAsync(input.Password, ctx.ConnectionAborted).ConfigureAwait(false));
+                await pds.Store.UpdateAccountAsync(row).ConfigureAwait(false);
+            }
             if (!ok && AppPassword.IsWellFormed(input.Password))
             {
                 AppPasswordEntry? app = await AppPassword.FindMatchAsync(pds.Hasher, input.Password,
@@ -85,6 +97,7 @@ public sealed class ServerRoutes(PdsRuntime pds)
         if (!ok)
         {
             pds.Throttle.RecordFailure(throttleKey);
+            pds.IpThrottle.RecordFailure(ipKey);
             throw new XrpcException(401, "AuthenticationRequired", "Invalid identifier or password");
         }
         pds.Throttle.RecordSuccess(throttleKey);

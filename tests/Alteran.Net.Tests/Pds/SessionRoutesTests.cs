@@ -167,3 +167,37 @@ public sealed class SessionRoutesTests
         Assert.Equal(401, (await host.GetAsync("xrpc/com.atproto.server.checkAccountStatus")).Status);
     }
 }
+
+public sealed class PdsCompositionTests
+{
+    [Fact]
+    public async Task ClientAddress_IsLockedOutAfterManyFailuresAcrossIdentifiers()
+    {
+        await using PdsTestHost host = await PdsTestHost.StartAsync();
+        for (int i = 0; i < 20; i++)
+            Assert.Equal(401, (await host.LoginAsync($"nobody{i}.test", "wrong")).Status);
+        Assert.Equal(429, (await host.LoginAsync("alice.test", host.Password)).Status);
+    }
+
+    [Fact]
+    public async Task RepoRoutes_AreWired_WritesSurviveRestart()
+    {
+        await using PdsTestHost host = await PdsTestHost.StartAsync();
+        (string access, _) = await host.LoginOkAsync();
+        string body = "{\"repo\":\"" + host.Pds.Did + "\",\"collection\":\"app.bsky.feed.post\",\"record\":{\"$type\":\"app.bsky.feed.post\",\"text\":\"hello\",\"createdAt\":\"2026-01-01T00:00:00.000Z\"}}";
+        Reply created = await host.PostAsync("xrpc/com.atproto.repo.createRecord", body, access);
+        Assert.True(created.Status == 200, created.Body);
+        Assert.Equal(401, (await host.PostAsync("xrpc/com.atproto.repo.createRecord", body)).Status);
+        var head = host.Pds.Repo.GetLatestCommit(host.Pds.AccountId);
+        Reply status = await host.GetAsync("xrpc/com.atproto.server.checkAccountStatus", access);
+        Assert.Equal(1, status.Json.GetProperty("indexedRecords").GetInt64());
+
+        await host.RestartAsync();
+        Assert.Equal(head, host.Pds.Repo.GetLatestCommit(host.Pds.AccountId));
+        string uri = created.Str("uri");
+        string rkey = uri[(uri.LastIndexOf('/') + 1)..];
+        Reply got = await host.GetAsync($"xrpc/com.atproto.repo.getRecord?repo={Uri.EscapeDataString(host.Pds.Did)}&collection=app.bsky.feed.post&rkey={rkey}");
+        Assert.True(got.Status == 200, got.Body);
+        Assert.Equal("hello", got.Json.GetProperty("value").GetProperty("text").GetString());
+    }
+}
