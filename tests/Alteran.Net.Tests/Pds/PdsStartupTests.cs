@@ -101,6 +101,46 @@ public sealed class PdsStartupTests
     }
 
     [Fact]
+    public async Task Production_WithAllSecrets_StartsAndWritesNoSecretsFile()
+    {
+        PdsSecrets s = PdsSecrets.Generate("did:plc:ewvi7nxzyoun6zhxrhs64oiz", "bob.example.com");
+        await using PdsTestHost host = await PdsTestHost.StartAsync(o =>
+        {
+            o.IsProduction = true;
+            o.Hostname = "pds.example.com";
+            o.Did = s.Did;
+            o.Handle = s.Handle;
+            o.UserPassword = s.Password;
+            o.AccessTokenSecret = s.AccessTokenSecret;
+            o.RefreshTokenSecret = s.RefreshTokenSecret;
+            o.RepoSigningKey = s.RepoSigningKey;
+        });
+        Assert.False(File.Exists(Path.Combine(host.DataDirectory, PdsSecrets.FileName)));
+        Assert.Equal(200, (await host.LoginAsync("bob.example.com", s.Password)).Status);
+        // A did:plc account has no did:web document here; the handle check still answers.
+        Assert.Equal(404, (await host.GetAsync(".well-known/did.json")).Status);
+        Assert.Equal(s.Did, (await host.GetAsync(".well-known/atproto-did")).Body);
+        Assert.Equal("did:web:pds.example.com", (await host.GetAsync("xrpc/com.atproto.server.describeServer")).Str("did"));
+    }
+
+    [Fact]
+    public async Task CorruptSecretsFile_IsAClearError()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "alteran-pds-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, PdsSecrets.FileName), "{\"did\":");
+            var ex = await Assert.ThrowsAsync<InvalidDataException>(() => PdsRuntime.OpenAsync(new AlteranOptions { DataDirectory = dir }));
+            Assert.Contains(PdsSecrets.FileName, ex.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Ready_ReportsStorage()
     {
         await using PdsTestHost host = await PdsTestHost.StartAsync();
