@@ -74,7 +74,8 @@ internal static class Program
             pds = await PdsRuntime.OpenAsync(options, console: Console.Out).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is FormatException or InvalidDataException or InvalidOperationException or IOException
-            or UnauthorizedAccessException or Alteran.Storage.StorageException)
+            or UnauthorizedAccessException or ArgumentException or System.Security.Cryptography.CryptographicException
+            or Alteran.Storage.StorageException)
         {
             await Console.Error.WriteLineAsync($"alteran: cannot start: {ex.Message}").ConfigureAwait(false);
             return 1;

@@ -218,7 +218,9 @@ public sealed class PdsRuntime : IDisposable
                     $"alteran: created account {handle} ({secrets.Did}); password: {secrets.Password}  " +
                     $"(shown once; kept in {Path.Combine(dataDirectory, PdsSecrets.FileName)}, mode 0600)").ConfigureAwait(false);
             }
-            return new PdsRuntime(options, secrets, hostname, store, repo, key, accountId, handle, settings);
+            var runtime = new PdsRuntime(options, secrets, hostname, store, repo, key, accountId, handle, settings);
+            runtime.Sessions.PruneExpired(secrets.Did, settings.Time.GetUtcNow().ToUnixTimeSeconds()); // bounded by the chain list
+            return runtime;
         }
         catch
         {

@@ -69,6 +69,8 @@ public sealed class PdsStartupTests
         using PrivateKey fromBare = PdsSecrets.ParseSigningKey("z" + Protocol.Base58Btc.Encode(raw));
         Assert.Equal(key.PublicKey, fromBare.PublicKey);
         Assert.Throws<FormatException>(() => PdsSecrets.ParseSigningKey("abc"));
+        Assert.Throws<FormatException>(() => PdsSecrets.ParseSigningKey(new string('f', 64))); // not below the curve order
+        Assert.Throws<FormatException>(() => PdsSecrets.ParseSigningKey(new string('0', 64)));
         Assert.Throws<FormatException>(() => PdsSecrets.ParseSigningKey(new string('g', 64)));
         Assert.Throws<FormatException>(() => PdsSecrets.ParseSigningKey("z" + Protocol.Base58Btc.Encode(raw[..31])));
     }

@@ -201,3 +201,27 @@ public sealed class PdsCompositionTests
         Assert.Equal("hello", got.Json.GetProperty("value").GetProperty("text").GetString());
     }
 }
+
+public sealed class SessionStoreTests
+{
+    [Fact]
+    public async Task PruneExpired_DropsWholeExpiredChains_KeepsLiveOnes()
+    {
+        await using PdsTestHost host = await PdsTestHost.StartAsync();
+        (_, string oldRefresh) = await host.LoginOkAsync();
+        host.Clock.Advance(TimeSpan.FromDays(60));
+        (_, string liveRefresh) = await host.LoginOkAsync();
+        Reply rotated = await host.PostAsync("xrpc/com.atproto.server.refreshSession", null, liveRefresh);
+        Assert.Equal(200, rotated.Status);
+        host.Clock.Advance(TimeSpan.FromDays(31)); // the first chain is past 90 days, the second is not
+
+        Assert.Equal(1, host.Pds.Sessions.PruneExpired(host.Pds.Did, host.Clock.UnixSeconds));
+        Assert.Equal(0, host.Pds.Sessions.PruneExpired(host.Pds.Did, host.Clock.UnixSeconds));
+        Assert.Equal(200, (await host.PostAsync("xrpc/com.atproto.server.refreshSession", null, rotated.Str("refreshJwt"))).Status);
+        Assert.Equal(400, (await host.PostAsync("xrpc/com.atproto.server.refreshSession", null, oldRefresh)).Status);
+
+        // Revoking everything still reaches the live chain after its first token was rotated away.
+        host.Pds.Sessions.RevokeAllForDid(host.Pds.Did);
+        Assert.Equal("ExpiredToken", (await host.PostAsync("xrpc/com.atproto.server.refreshSession", null, rotated.Str("refreshJwt"))).Error);
+    }
+}
