@@ -86,6 +86,24 @@ public sealed class SyncXrpcTests
     }
 
     [Fact]
+    public async Task GetRepoJson_ListsEveryRecordWithHead()
+    {
+        await using var f = PdsRepoFixture.Start();
+        PdsTestAccount a = await f.CreateAccountAsync();
+        List<string> uris = await WritePostsAsync(f, a, 25);
+        JsonElement repo = await PdsRepoFixture.OkJsonAsync(await f.GetAsync($"com.atproto.sync.getRepo.json?did={a.Did}"));
+        Assert.Equal(a.Did, repo.GetProperty("did").GetString());
+        Assert.Equal(f.Repo.GetLatestCommit(a.Id)!.Value.Commit.ToString(), repo.GetProperty("head").GetString());
+        string[] listed = repo.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("uri").GetString()!).ToArray();
+        Assert.Equal(uris.Count + 1, listed.Length);
+        foreach (string uri in uris)
+            Assert.Contains(uri, listed);
+        Assert.Contains($"at://{a.Did}/app.bsky.actor.profile/self", listed);
+        Assert.Equal("A", repo.GetProperty("records")[0].GetProperty("value").GetProperty("displayName").GetString());
+        await PdsRepoFixture.AssertErrorAsync(await f.GetAsync("com.atproto.sync.getRepo.json?did=did:plc:unknownunknownunknown"), 400, "RepoNotFound");
+    }
+
+    [Fact]
     public async Task SyncReads_UnknownOrMissingDid()
     {
         await using var f = PdsRepoFixture.Start();
