@@ -103,6 +103,28 @@ public sealed class SyncXrpcTests
         await PdsRepoFixture.AssertErrorAsync(await f.GetAsync("com.atproto.sync.getRepo.json?did=did:plc:unknownunknownunknown"), 400, "RepoNotFound");
     }
 
+    [Theory]
+    [InlineData(Alteran.Storage.Accounts.AccountStatus.Deactivated, "RepoDeactivated", "deactivated")]
+    [InlineData(Alteran.Storage.Accounts.AccountStatus.Takendown, "RepoTakendown", "takendown")]
+    [InlineData(Alteran.Storage.Accounts.AccountStatus.Suspended, "RepoSuspended", "suspended")]
+    public async Task InactiveAccounts_AreNotServed_ButReportTheirStatus(Alteran.Storage.Accounts.AccountStatus status, string error, string statusText)
+    {
+        await using var f = PdsRepoFixture.Start();
+        PdsTestAccount a = await f.CreateAccountAsync();
+        await WritePostsAsync(f, a, 1);
+        var row = f.Store.GetAccount(a.Id)!;
+        row.Status = status;
+        await f.Store.UpdateAccountAsync(row);
+
+        await PdsRepoFixture.AssertErrorAsync(await f.GetAsync($"com.atproto.sync.getRepo?did={a.Did}"), 400, error);
+        await PdsRepoFixture.AssertErrorAsync(await f.GetAsync($"com.atproto.sync.getLatestCommit?did={a.Did}"), 400, error);
+        JsonElement repoStatus = await PdsRepoFixture.OkJsonAsync(await f.GetAsync($"com.atproto.sync.getRepoStatus?did={a.Did}"));
+        Assert.False(repoStatus.GetProperty("active").GetBoolean());
+        Assert.Equal(statusText, repoStatus.GetProperty("status").GetString());
+        await PdsRepoFixture.AssertErrorAsync(await f.PostJsonAsync("com.atproto.repo.createRecord",
+            $$$"""{"repo":"{{{a.Did}}}","collection":"app.bsky.feed.post","record":{"text":"x","createdAt":"2024-01-01T00:00:00.000Z"}}""", a), 400, "InvalidRequest");
+    }
+
     [Fact]
     public async Task SyncReads_UnknownOrMissingDid()
     {
