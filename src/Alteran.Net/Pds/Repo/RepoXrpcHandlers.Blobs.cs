@@ -38,7 +38,7 @@ public sealed partial class RepoXrpcHandlers
         }
         catch (StorageException ex) when (ex.Error == StorageError.QuotaExceeded)
         {
-            throw new XrpcException(413, "BlobTooLarge", ex.Message);
+            throw new XrpcException(413, "PayloadTooLarge", ex.Message); // over MaxBlobBytes or the account quota
         }
 
         context.Response.WriteJson(blob, static (w, b) =>

@@ -69,6 +69,7 @@ public sealed partial class RepoXrpcHandlers
         router.MapQuery("com.atproto.sync.getLatestCommit", GetLatestCommit);
         router.MapQuery("com.atproto.sync.getRepoStatus", GetRepoStatus);
         router.MapQuery("com.atproto.sync.getBlob", GetBlobAsync);
+        router.MapQuery("com.atproto.sync.getRepo.json", GetRepoJsonAsync); // Alteran debugging variant
     }
 
     // ------------------------------------------------------------------------------------------------ accounts

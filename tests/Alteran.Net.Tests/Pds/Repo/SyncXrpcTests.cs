@@ -86,6 +86,46 @@ public sealed class SyncXrpcTests
     }
 
     [Fact]
+    public async Task GetRepoJson_ListsEveryRecordWithHead()
+    {
+        await using var f = PdsRepoFixture.Start();
+        PdsTestAccount a = await f.CreateAccountAsync();
+        List<string> uris = await WritePostsAsync(f, a, 25);
+        JsonElement repo = await PdsRepoFixture.OkJsonAsync(await f.GetAsync($"com.atproto.sync.getRepo.json?did={a.Did}"));
+        Assert.Equal(a.Did, repo.GetProperty("did").GetString());
+        Assert.Equal(f.Repo.GetLatestCommit(a.Id)!.Value.Commit.ToString(), repo.GetProperty("head").GetString());
+        string[] listed = repo.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("uri").GetString()!).ToArray();
+        Assert.Equal(uris.Count + 1, listed.Length);
+        foreach (string uri in uris)
+            Assert.Contains(uri, listed);
+        Assert.Contains($"at://{a.Did}/app.bsky.actor.profile/self", listed);
+        Assert.Equal("A", repo.GetProperty("records")[0].GetProperty("value").GetProperty("displayName").GetString());
+        await PdsRepoFixture.AssertErrorAsync(await f.GetAsync("com.atproto.sync.getRepo.json?did=did:plc:unknownunknownunknown"), 400, "RepoNotFound");
+    }
+
+    [Theory]
+    [InlineData(Alteran.Storage.Accounts.AccountStatus.Deactivated, "RepoDeactivated", "deactivated")]
+    [InlineData(Alteran.Storage.Accounts.AccountStatus.Takendown, "RepoTakendown", "takendown")]
+    [InlineData(Alteran.Storage.Accounts.AccountStatus.Suspended, "RepoSuspended", "suspended")]
+    public async Task InactiveAccounts_AreNotServed_ButReportTheirStatus(Alteran.Storage.Accounts.AccountStatus status, string error, string statusText)
+    {
+        await using var f = PdsRepoFixture.Start();
+        PdsTestAccount a = await f.CreateAccountAsync();
+        await WritePostsAsync(f, a, 1);
+        var row = f.Store.GetAccount(a.Id)!;
+        row.Status = status;
+        await f.Store.UpdateAccountAsync(row);
+
+        await PdsRepoFixture.AssertErrorAsync(await f.GetAsync($"com.atproto.sync.getRepo?did={a.Did}"), 400, error);
+        await PdsRepoFixture.AssertErrorAsync(await f.GetAsync($"com.atproto.sync.getLatestCommit?did={a.Did}"), 400, error);
+        JsonElement repoStatus = await PdsRepoFixture.OkJsonAsync(await f.GetAsync($"com.atproto.sync.getRepoStatus?did={a.Did}"));
+        Assert.False(repoStatus.GetProperty("active").GetBoolean());
+        Assert.Equal(statusText, repoStatus.GetProperty("status").GetString());
+        await PdsRepoFixture.AssertErrorAsync(await f.PostJsonAsync("com.atproto.repo.createRecord",
+            $$$"""{"repo":"{{{a.Did}}}","collection":"app.bsky.feed.post","record":{"text":"x","createdAt":"2024-01-01T00:00:00.000Z"}}""", a), 400, "InvalidRequest");
+    }
+
+    [Fact]
     public async Task SyncReads_UnknownOrMissingDid()
     {
         await using var f = PdsRepoFixture.Start();
