@@ -9,8 +9,7 @@ namespace Alteran.Net.Pds;
 /// <summary>
 /// Identity: the did:web document (<c>/.well-known/did.json</c>), handle verification
 /// (<c>/.well-known/atproto-did</c>), <c>com.atproto.identity.resolveHandle</c> (own handle only: this server does
-/// no DNS/HTTP resolution of other handles) and <c>updateHandle</c>.
-/// TODO(firehose): updateHandle must also sequence an <c>#identity</c> event once the event pipeline is wired.
+/// no DNS/HTTP resolution of other handles) and <c>updateHandle</c> (logs <c>#identity</c> with the row change).
 /// </summary>
 public sealed class IdentityRoutes(PdsRuntime pds)
 {

@@ -175,17 +175,19 @@ public sealed class PdsRuntime : IDisposable
                         PasswordHash = System.Text.Encoding.UTF8.GetBytes(await hasher.HashAsync(secrets.Password, cancellationToken).ConfigureAwait(false)),
                         SigningKey = rawKey.ToArray(),
                     };
-                    accountId = (await store.CreateAccountAsync(row).ConfigureAwait(false)).AccountId;
+                    // The reference sequences account creation as #identity, #account, #commit, #sync.
+                    accountId = (await store.CreateAccountAsync(row, AccountEventEncoder.Identity(secrets.Did, row.Handle, settings.Time)).ConfigureAwait(false)).AccountId;
+                    await store.AppendEventAsync(accountId, AccountEventEncoder.Active(secrets.Did, settings.Time)).ConfigureAwait(false);
                     handle = row.Handle;
                 }
                 else
                 {
                     AccountRow row = store.GetAccount(accountId) ?? throw new InvalidOperationException("Account index points to a missing row.");
-                    bool changed = false;
+                    bool changed = false, handleChanged = false;
                     if (options.Handle is not null && !string.Equals(row.Handle, options.Handle, StringComparison.OrdinalIgnoreCase))
                     {
                         row.Handle = options.Handle.ToLowerInvariant();
-                        changed = true;
+                        changed = handleChanged = true;
                     }
                     string? stored = row.PasswordHash is null ? null : System.Text.Encoding.UTF8.GetString(row.PasswordHash);
                     if (stored is null || await hasher.VerifyAsync(secrets.Password, stored, cancellationToken).ConfigureAwait(false) == PasswordVerification.Failed)
@@ -199,7 +201,9 @@ public sealed class PdsRuntime : IDisposable
                         changed = true;
                     }
                     if (changed)
-                        await store.UpdateAccountAsync(row).ConfigureAwait(false);
+                    {
+                        await store.UpdateAccountAsync(row, handleChanged ? AccountEventEncoder.Identity(secrets.Did, row.Handle, settings.Time) : null).ConfigureAwait(false);
+                    }
                     handle = row.Handle ?? secrets.Handle;
                 }
             }
@@ -233,12 +237,12 @@ public sealed class PdsRuntime : IDisposable
     /// <summary>Reads the account row.</summary>
     public AccountRow GetAccount() => Store.GetAccount(AccountId) ?? throw new InvalidOperationException("The account row is missing.");
 
-    /// <summary>Changes the handle (validated by the caller), durably.</summary>
+    /// <summary>Changes the handle (validated by the caller), durably, logging an <c>#identity</c> event in the same batch.</summary>
     public async Task SetHandleAsync(string handle)
     {
         AccountRow row = GetAccount();
         row.Handle = handle;
-        await Store.UpdateAccountAsync(row).ConfigureAwait(false);
+        await Store.UpdateAccountAsync(row, AccountEventEncoder.Identity(Did, handle, Time)).ConfigureAwait(false);
         _handle = handle;
     }
 

@@ -89,3 +89,35 @@ public sealed class IdentityAndPreferencesTests
         Assert.Equal(2, (await host.GetAsync("xrpc/app.bsky.actor.getPreferences", access)).Json.GetProperty("preferences").GetArrayLength());
     }
 }
+
+public sealed class AccountEventTests
+{
+    private static List<(string Kind, string? Handle)> Events(PdsTestHost host)
+    {
+        var list = new List<(string, string?)>();
+        using var cursor = host.Pds.Store.ReadEvents(0);
+        for (int i = 0; i < 1000 && cursor.MoveNext(); i++)
+        {
+            var frame = Protocol.Sync.FirehoseFrame.Decode(cursor.Frame.ToArray(), Protocol.Sync.FirehoseDecodeMode.Strict);
+            list.Add((frame.Type!, frame.Identity?.Handle));
+        }
+        return list;
+    }
+
+    [Fact]
+    public async Task AccountCreation_LogsIdentityAccountCommitSync_UpdateHandleLogsIdentity()
+    {
+        await using PdsTestHost host = await PdsTestHost.StartAsync();
+        var events = Events(host);
+        Assert.Equal(["#identity", "#account", "#commit", "#sync"], events.ConvertAll(e => e.Kind));
+        Assert.Equal("alice.test", events[0].Handle);
+
+        (string access, _) = await host.LoginOkAsync();
+        Assert.Equal(200, (await host.PostAsync("xrpc/com.atproto.identity.updateHandle", "{\"handle\":\"dave.test\"}", access)).Status);
+        events = Events(host);
+        Assert.Equal(("#identity", "dave.test"), events[^1]);
+
+        await host.RestartAsync(); // nothing changed: no new events
+        Assert.Equal(5, Events(host).Count);
+    }
+}
