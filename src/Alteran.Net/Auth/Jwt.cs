@@ -124,7 +124,14 @@ public static class Jwt
     /// Verifies an HS256 token whose header must say <c>alg: HS256</c> and <c>typ</c> = <paramref name="expectedType"/>,
     /// then parses its claims. Times, audience and scope are the caller's to check (see <see cref="SessionTokens"/>).
     /// </summary>
-    public static JwtError TryVerifyHs256(ReadOnlySpan<char> token, ReadOnlySpan<byte> secret, JwtType expectedType, out JwtClaims? claims)
+    public static JwtError TryVerifyHs256(ReadOnlySpan<char> token, ReadOnlySpan<byte> secret, JwtType expectedType, out JwtClaims? claims) =>
+        TryVerifyHs256(token, secret, expectedType, null, out claims);
+
+    /// <summary>
+    /// As above; an <c>aud</c> equal to <paramref name="knownAudience"/> is returned as that very instance (saves
+    /// an allocation per request when the caller compares against its own DID anyway).
+    /// </summary>
+    internal static JwtError TryVerifyHs256(ReadOnlySpan<char> token, ReadOnlySpan<byte> secret, JwtType expectedType, string? knownAudience, out JwtClaims? claims)
     {
         claims = null;
         var error = TryReadHeader(token, out var alg, out var type, out int dot1, out int dot2);
@@ -159,7 +166,7 @@ public static class Jwt
                 ArrayPool<byte>.Shared.Return(rented);
         }
 
-        return TryReadClaims(token[(dot1 + 1)..dot2], out claims);
+        return TryReadClaims(token[(dot1 + 1)..dot2], knownAudience, out claims);
     }
 
     /// <summary>
@@ -174,7 +181,7 @@ public static class Jwt
             return error;
         if (algorithm is not (JwtAlgorithm.ES256K or JwtAlgorithm.ES256))
             return JwtError.WrongAlgorithm;
-        return TryReadClaims(token[(dot1 + 1)..dot2], out claims);
+        return TryReadClaims(token[(dot1 + 1)..dot2], null, out claims);
     }
 
     /// <summary>
@@ -298,7 +305,7 @@ public static class Jwt
         return crit ? JwtError.UnsupportedHeader : JwtError.None;
     }
 
-    private static JwtError TryReadClaims(ReadOnlySpan<char> payloadText, out JwtClaims? claims)
+    private static JwtError TryReadClaims(ReadOnlySpan<char> payloadText, string? knownAudience, out JwtClaims? claims)
     {
         claims = null;
         int length = Base64UrlStrict.DecodedLength(payloadText.Length);
@@ -309,7 +316,7 @@ public static class Jwt
             payload = payload[..length];
             if (!Base64UrlStrict.TryDecode(payloadText, payload))
                 return JwtError.Malformed;
-            return ParseClaims(payload, out claims);
+            return ParseClaims(payload, knownAudience, out claims);
         }
         finally
         {
@@ -318,7 +325,7 @@ public static class Jwt
         }
     }
 
-    private static JwtError ParseClaims(ReadOnlySpan<byte> json, out JwtClaims? result)
+    private static JwtError ParseClaims(ReadOnlySpan<byte> json, string? knownAudience, out JwtClaims? result)
     {
         result = null;
         var claims = new JwtClaims();
@@ -365,7 +372,9 @@ public static class Jwt
                 {
                     case 1: claims.Iss = reader.GetString(); break;
                     case 2: claims.Sub = reader.GetString(); break;
-                    case 4: claims.Aud = reader.GetString(); break;
+                    case 4:
+                        claims.Aud = knownAudience is not null && reader.ValueTextEquals(knownAudience) ? knownAudience : reader.GetString();
+                        break;
                     case 8:
                         claims.Scope = (reader.ValueIsEscaped ? null : AuthScope.Intern(reader.ValueSpan)) ?? reader.GetString();
                         break;

@@ -16,8 +16,9 @@ public sealed class LoginThrottleOptions
 /// <summary>
 /// Account/IP lockout for password logins: after <see cref="LoginThrottleOptions.MaxFailures"/> failures within the
 /// window the key is locked for <see cref="LoginThrottleOptions.LockoutDuration"/>; a success clears it. Memory is
-/// bounded by <see cref="LoginThrottleOptions.Capacity"/> (least-recently-failed eviction). Keys are opaque: use one
-/// instance per dimension (e.g. normalised identifier, client IP) so churn in one cannot evict the other.
+/// bounded by <see cref="LoginThrottleOptions.Capacity"/> (least-recently-failed eviction). Keys are opaque and
+/// compared ordinally: normalise them first (lower-case handle or email, resolved DID) and use one instance per
+/// dimension (account, client IP) so churn in one cannot evict the other.
 /// Thread-safe; all times come from the injected <see cref="TimeProvider"/>.
 /// </summary>
 public sealed class LoginThrottle

@@ -122,6 +122,19 @@ public sealed class PasswordHasher : IDisposable
         }
     }
 
+    /// <summary>
+    /// Spends the same time as a real <see cref="VerifyAsync"/> and always fails: call it when the account does not
+    /// exist (or has no password) so response timing does not reveal which identifiers are registered.
+    /// </summary>
+    public async ValueTask<PasswordVerification> VerifyUnknownAccountAsync(string password, CancellationToken cancellationToken = default)
+    {
+        string dummy = _dummyHash ??= Format(Parameters, new byte[SaltLength], new byte[HashLength]);
+        await VerifyAsync(password ?? string.Empty, dummy, cancellationToken).ConfigureAwait(false);
+        return PasswordVerification.Failed;
+    }
+
+    private string? _dummyHash;
+
     /// <summary>True when <paramref name="encodedHash"/> is unreadable or made with other parameters than <see cref="Parameters"/>.</summary>
     public bool NeedsRehash(string encodedHash) =>
         !TryParse(encodedHash, out var p, out _, out _) || p != Parameters;

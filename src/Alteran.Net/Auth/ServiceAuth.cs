@@ -54,6 +54,29 @@ public static class ServiceAuth
     };
 
     /// <summary>
+    /// Methods only a full session or a <em>privileged</em> app password may call or get service auth for (the
+    /// reference PDS's PRIVILEGED_METHODS: chat.bsky DMs and account creation on another service).
+    /// </summary>
+    public static readonly IReadOnlySet<string> PrivilegedMethods = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "chat.bsky.actor.deleteAccount",
+        "chat.bsky.actor.exportAccountData",
+        "chat.bsky.convo.deleteMessageForSelf",
+        "chat.bsky.convo.getConvo",
+        "chat.bsky.convo.getConvoForMembers",
+        "chat.bsky.convo.getLog",
+        "chat.bsky.convo.getMessages",
+        "chat.bsky.convo.leaveConvo",
+        "chat.bsky.convo.listConvos",
+        "chat.bsky.convo.muteConvo",
+        "chat.bsky.convo.sendMessage",
+        "chat.bsky.convo.sendMessageBatch",
+        "chat.bsky.convo.unmuteConvo",
+        "chat.bsky.convo.updateRead",
+        "com.atproto.server.createAccount",
+    };
+
+    /// <summary>
     /// getServiceAuth / outgoing proxy calls: signs a token for <paramref name="audience"/> with the repo key.
     /// <paramref name="expiresAt"/> (Unix seconds) defaults to now + 60 s; it must not be in the past, more than an
     /// hour ahead, or more than a minute ahead when <paramref name="lxm"/> is null. Protected methods are refused.

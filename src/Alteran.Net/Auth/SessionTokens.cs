@@ -79,7 +79,7 @@ public sealed class SessionTokens
     public JwtError TryVerifyAccess(ReadOnlySpan<char> token, out AccessTokenInfo info)
     {
         info = default;
-        var error = Jwt.TryVerifyHs256(token, _options.Secret, JwtType.Access, out var claims);
+        var error = Jwt.TryVerifyHs256(token, _options.Secret, JwtType.Access, _options.ServiceDid, out var claims);
         if (error != JwtError.None)
             return error;
         error = CheckCommon(claims!, Now, ignoreExpiry: false);
@@ -95,7 +95,7 @@ public sealed class SessionTokens
     public JwtError TryVerifyRefresh(ReadOnlySpan<char> token, out RefreshTokenInfo info, bool allowExpired = false)
     {
         info = default;
-        var error = Jwt.TryVerifyHs256(token, _options.Secret, JwtType.Refresh, out var claims);
+        var error = Jwt.TryVerifyHs256(token, _options.Secret, JwtType.Refresh, _options.ServiceDid, out var claims);
         if (error != JwtError.None)
             return error;
         error = CheckCommon(claims!, Now, allowExpired);

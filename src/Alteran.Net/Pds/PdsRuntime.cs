@@ -21,6 +21,8 @@ public sealed class PdsRuntimeSettings
     public TimeSpan ClockLeeway { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>Login lockout policy (5 failures / 15 min).</summary>
     public LoginThrottleOptions LoginThrottle { get; init; } = new();
+    /// <summary>Per-client-address lockout: more generous (20 failures / 15 min), as one address may host several users.</summary>
+    public LoginThrottleOptions IpLoginThrottle { get; init; } = new() { MaxFailures = 20 };
     /// <summary>Argon2id cost.</summary>
     public PasswordHashParameters? PasswordHash { get; init; }
     /// <summary>Clock.</summary>
@@ -64,6 +66,7 @@ public sealed class PdsRuntime : IDisposable
         }, Sessions, settings.Time);
         Hasher = new PasswordHasher(settings.PasswordHash);
         Throttle = new LoginThrottle(settings.LoginThrottle, settings.Time);
+        IpThrottle = new LoginThrottle(settings.IpLoginThrottle, settings.Time);
         Authenticator = new BearerAuthenticator(Tokens, store);
     }
 
@@ -97,8 +100,10 @@ public sealed class PdsRuntime : IDisposable
     public SessionTokens Tokens { get; }
     /// <summary>Argon2id.</summary>
     public PasswordHasher Hasher { get; }
-    /// <summary>Login lockout.</summary>
+    /// <summary>Login lockout per account (or per unknown identifier).</summary>
     public LoginThrottle Throttle { get; }
+    /// <summary>Login lockout per client address (guessing across identifiers).</summary>
+    public LoginThrottle IpThrottle { get; }
     /// <summary>The bearer-token authenticator handlers use.</summary>
     public IRequestAuthenticator Authenticator { get; }
     /// <summary>Clock.</summary>
@@ -170,17 +175,19 @@ public sealed class PdsRuntime : IDisposable
                         PasswordHash = System.Text.Encoding.UTF8.GetBytes(await hasher.HashAsync(secrets.Password, cancellationToken).ConfigureAwait(false)),
                         SigningKey = rawKey.ToArray(),
                     };
-                    accountId = (await store.CreateAccountAsync(row).ConfigureAwait(false)).AccountId;
+                    // The reference sequences account creation as #identity, #account, #commit, #sync.
+                    accountId = (await store.CreateAccountAsync(row, AccountEventEncoder.Identity(secrets.Did, row.Handle, settings.Time)).ConfigureAwait(false)).AccountId;
+                    await store.AppendEventAsync(accountId, AccountEventEncoder.Active(secrets.Did, settings.Time)).ConfigureAwait(false);
                     handle = row.Handle;
                 }
                 else
                 {
                     AccountRow row = store.GetAccount(accountId) ?? throw new InvalidOperationException("Account index points to a missing row.");
-                    bool changed = false;
+                    bool changed = false, handleChanged = false;
                     if (options.Handle is not null && !string.Equals(row.Handle, options.Handle, StringComparison.OrdinalIgnoreCase))
                     {
                         row.Handle = options.Handle.ToLowerInvariant();
-                        changed = true;
+                        changed = handleChanged = true;
                     }
                     string? stored = row.PasswordHash is null ? null : System.Text.Encoding.UTF8.GetString(row.PasswordHash);
                     if (stored is null || await hasher.VerifyAsync(secrets.Password, stored, cancellationToken).ConfigureAwait(false) == PasswordVerification.Failed)
@@ -194,7 +201,9 @@ public sealed class PdsRuntime : IDisposable
                         changed = true;
                     }
                     if (changed)
-                        await store.UpdateAccountAsync(row).ConfigureAwait(false);
+                    {
+                        await store.UpdateAccountAsync(row, handleChanged ? AccountEventEncoder.Identity(secrets.Did, row.Handle, settings.Time) : null).ConfigureAwait(false);
+                    }
                     handle = row.Handle ?? secrets.Handle;
                 }
             }
@@ -213,7 +222,9 @@ public sealed class PdsRuntime : IDisposable
                     $"alteran: created account {handle} ({secrets.Did}); password: {secrets.Password}  " +
                     $"(shown once; kept in {Path.Combine(dataDirectory, PdsSecrets.FileName)}, mode 0600)").ConfigureAwait(false);
             }
-            return new PdsRuntime(options, secrets, hostname, store, repo, key, accountId, handle, settings);
+            var runtime = new PdsRuntime(options, secrets, hostname, store, repo, key, accountId, handle, settings);
+            runtime.Sessions.PruneExpired(secrets.Did, settings.Time.GetUtcNow().ToUnixTimeSeconds()); // bounded by the chain list
+            return runtime;
         }
         catch
         {
@@ -226,12 +237,12 @@ public sealed class PdsRuntime : IDisposable
     /// <summary>Reads the account row.</summary>
     public AccountRow GetAccount() => Store.GetAccount(AccountId) ?? throw new InvalidOperationException("The account row is missing.");
 
-    /// <summary>Changes the handle (validated by the caller), durably.</summary>
+    /// <summary>Changes the handle (validated by the caller), durably, logging an <c>#identity</c> event in the same batch.</summary>
     public async Task SetHandleAsync(string handle)
     {
         AccountRow row = GetAccount();
         row.Handle = handle;
-        await Store.UpdateAccountAsync(row).ConfigureAwait(false);
+        await Store.UpdateAccountAsync(row, AccountEventEncoder.Identity(Did, handle, Time)).ConfigureAwait(false);
         _handle = handle;
     }
 

@@ -111,6 +111,42 @@ public sealed class SessionStore(AlteranStore store) : IRefreshTokenStore
         }
     }
 
+    /// <summary>
+    /// Deletes every chain of <paramref name="did"/> whose newest token expired before <paramref name="nowSeconds"/>;
+    /// returns how many chains went. Use this, never the store's per-row <c>PruneExpiredSessions</c>: a chain is
+    /// walked from its first token, so its rows must go together (the first expires before the later ones).
+    /// </summary>
+    public int PruneExpired(string did, long nowSeconds)
+    {
+        if (!store.TryGetAccountIdByDid(did, out long account))
+            return 0;
+        lock (_lock)
+        {
+            var families = ReadFamilies(account);
+            var keep = new List<FamilyEntry>(families.Count);
+            foreach (FamilyEntry f in families)
+            {
+                RefreshTokenRecord? last = null;
+                string? jti = f.Id;
+                for (int guard = 0; jti is not null && guard < 1_000_000; guard++)
+                {
+                    RefreshTokenRecord? r = Get(jti);
+                    if (r is null)
+                        break;
+                    last = r;
+                    jti = r.NextJti;
+                }
+                if (last is null || last.ExpiresAt <= nowSeconds)
+                    DeleteChain(f.Id);
+                else
+                    keep.Add(f);
+            }
+            if (keep.Count != families.Count)
+                WriteFamilies(account, keep);
+            return families.Count - keep.Count;
+        }
+    }
+
     /// <summary>Deletes a chain from its first jti along NextJti (bounded: a chain cannot be longer than the rows stored).</summary>
     private bool DeleteChain(string firstJti)
     {

@@ -48,6 +48,15 @@ public class PasswordHasherTests
     }
 
     [Fact]
+    public async Task UnknownAccountAlwaysFails()
+    {
+        using var hasher = new PasswordHasher(Cheap);
+        Assert.Equal(PasswordVerification.Failed, await hasher.VerifyUnknownAccountAsync("anything"));
+        Assert.Equal(PasswordVerification.Failed, await hasher.VerifyUnknownAccountAsync(""));
+        Assert.Equal(hasher.MaxConcurrency, hasher.AvailableSlots);
+    }
+
+    [Fact]
     public void ParameterChangeAsksForRehash()
     {
         using var cheap = new PasswordHasher(Cheap);
