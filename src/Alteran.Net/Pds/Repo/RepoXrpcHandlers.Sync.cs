@@ -130,12 +130,7 @@ public sealed partial class RepoXrpcHandlers
             w.WriteBoolean("active"u8, active);
             if (!active)
             {
-                w.WriteString("status"u8, s.account.Status switch
-                {
-                    AccountStatus.Takendown => "takendown",
-                    AccountStatus.Suspended => "suspended",
-                    _ => "deactivated",
-                });
+                w.WriteString("status"u8, StatusName(s.account.Status));
             }
             else if (s.head is { } h)
             {

@@ -69,6 +69,8 @@ public sealed partial class RepoXrpcHandlers
         router.MapQuery("com.atproto.sync.getLatestCommit", GetLatestCommit);
         router.MapQuery("com.atproto.sync.getRepoStatus", GetRepoStatus);
         router.MapQuery("com.atproto.sync.getBlob", GetBlobAsync);
+        router.MapQuery("com.atproto.sync.listRepos", ListRepos);
+        router.MapQuery("com.atproto.sync.listBlobs", ListBlobs);
         router.MapQuery("com.atproto.sync.getRepo.json", GetRepoJsonAsync); // Alteran debugging variant
     }
 
