@@ -1,4 +1,5 @@
 using Alteran.Net.Http;
+using Alteran.Net.Pds;
 using Alteran.Net.Xrpc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,11 +13,17 @@ namespace Alteran.Net.Hosting;
 /// Composition root. Configuration: environment variables (Alteran's names, see <see cref="AlteranOptions"/>),
 /// optionally a JSON file named by <c>ALTERAN_CONFIG</c> (same keys; environment wins), and <c>--KEY=value</c>
 /// arguments. Invalid configuration exits with code 2 and one line per problem on stderr.
+/// <c>alteran init</c> (alias <c>setup-secrets</c>) prints freshly generated secrets as environment lines and exits.
 /// </summary>
 internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] is "init" or "setup-secrets")
+        {
+            return await InitAsync(args[1..]).ConfigureAwait(false);
+        }
+
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
         string? configFile = Environment.GetEnvironmentVariable("ALTERAN_CONFIG");
         if (!string.IsNullOrWhiteSpace(configFile))
@@ -61,12 +68,26 @@ internal static class Program
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
 
+        PdsRuntime pds;
+        try
+        {
+            pds = await PdsRuntime.OpenAsync(options, console: Console.Out).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or InvalidOperationException or IOException
+            or UnauthorizedAccessException or ArgumentException or System.Security.Cryptography.CryptographicException
+            or Alteran.Storage.StorageException)
+        {
+            await Console.Error.WriteLineAsync($"alteran: cannot start: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        using PdsRuntime pdsLifetime = pds; // disposed (store closed) after the host has stopped and drained
         var readiness = new List<IReadinessCheck>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<IHostedService>(sp =>
         {
             ILoggerFactory loggerFactory = sp.GetRequiredService<ILoggerFactory>();
-            XrpcRouter router = ServerComposition.RegisterRoutes(options, readiness);
+            XrpcRouter router = ServerComposition.RegisterRoutes(options, readiness, pds);
             HttpServer server = ServerComposition.CreateServer(options, router, loggerFactory);
             Log.Starting(loggerFactory.CreateLogger("Alteran.Net"), options.EnvironmentName, options.DataDirectory);
             return new AlteranServerService(server);
@@ -83,6 +104,18 @@ internal static class Program
             return 1;
         }
 
+        return 0;
+    }
+
+    /// <summary>Prints new secrets (for production configuration) as <c>KEY=value</c> lines; nothing is stored.</summary>
+    private static async Task<int> InitAsync(string[] args)
+    {
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
+        string hostname = configuration["PDS_HOSTNAME"] is { Length: > 0 } h ? h : PdsSecrets.DefaultHostname;
+        string did = configuration["PDS_DID"] is { Length: > 0 } d ? d : PdsSecrets.DidWebFor(hostname);
+        string handle = configuration["PDS_HANDLE"] is { Length: > 0 } hd ? hd : PdsSecrets.DefaultHandleFor(hostname);
+        PdsSecrets secrets = PdsSecrets.Generate(did, handle);
+        await Console.Out.WriteAsync(secrets.ToEnvironmentLines(hostname)).ConfigureAwait(false);
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Alteran.Net.Http;
+using Alteran.Net.Pds;
 using Alteran.Net.Xrpc;
 using Microsoft.Extensions.Logging;
 
@@ -44,6 +45,30 @@ public static class ServerComposition
         //   router.MapProcedure("com.atproto.repo.applyWrites", repo.ApplyWritesAsync, options.MaxApplyWritesBytes);
         //   router.MapProcedure("com.atproto.repo.uploadBlob", blobs.UploadAsync, options.MaxBlobBytes);
         //   router.MapSubscription("com.atproto.sync.subscribeRepos", firehose.SubscribeAsync);
+        return router;
+    }
+
+    /// <summary>
+    /// Registers every route of the single-account PDS over <paramref name="pds"/> (and its storage readiness check
+    /// when <paramref name="readinessChecks"/> is a mutable list).
+    /// </summary>
+    public static XrpcRouter RegisterRoutes(AlteranOptions options, List<IReadinessCheck> readinessChecks, PdsRuntime pds)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(pds);
+        readinessChecks.Add(pds.ReadinessCheck);
+        var router = new XrpcRouter();
+        BuiltInRoutes.Register(router, readinessChecks);
+        new ServerRoutes(pds).Register(router);
+        new IdentityRoutes(pds).Register(router);
+        new PreferencesRoutes(pds).Register(router);
+        var repoOptions = new Alteran.Net.Pds.Repo.RepoXrpcOptions
+        {
+            MaxBlobBytes = options.MaxBlobBytes,
+            MaxWriteBodyBytes = options.MaxApplyWritesBytes,
+        };
+        // Single account: every account id maps to the one signing key, which the runtime owns and disposes.
+        new Alteran.Net.Pds.Repo.RepoXrpcHandlers(pds.Repo, pds.Store, pds.Authenticator, _ => pds.SigningKey, repoOptions).Register(router);
         return router;
     }
 
