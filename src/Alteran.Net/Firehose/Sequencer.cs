@@ -22,6 +22,7 @@ public sealed class Sequencer : IRepoEventSink, IDisposable
     private readonly SortedDictionary<long, byte[]> _pending = [];
     private readonly Timer _timer;
     private long _oldestPendingSinceMs; // when the current gap was first seen (0 = no gap)
+    private long _trailingSinceMs;      // when durable events past the ring head were first seen with nothing pending
     private int _filling;
     private int _signalScheduled;
     private bool _disposed;
@@ -128,18 +129,34 @@ public sealed class Sequencer : IRepoEventSink, IDisposable
 
     private void Tick()
     {
-        bool gapExpired;
+        bool fill;
         lock (_writerLock)
         {
-            gapExpired = _pending.Count > 0 && _oldestPendingSinceMs != 0
-                && Environment.TickCount64 - _oldestPendingSinceMs >= (long)_options.GapTimeout.TotalMilliseconds;
+            long now = Environment.TickCount64, timeout = (long)_options.GapTimeout.TotalMilliseconds;
+            fill = _pending.Count > 0 && _oldestPendingSinceMs != 0 && now - _oldestPendingSinceMs >= timeout;
+            // Events logged straight into the store (no sink call follows them, e.g. an account written with its
+            // event) leave no gap for a later publish to reveal: pick them up once they have trailed for a timeout.
+            if (_pending.Count == 0 && !_disposed && _store.LastSeq > _ring.Head)
+            {
+                if (_trailingSinceMs == 0)
+                    _trailingSinceMs = now;
+                else if (now - _trailingSinceMs >= timeout)
+                    fill = true;
+            }
+            else
+            {
+                _trailingSinceMs = 0;
+            }
         }
-        if (gapExpired)
+        if (fill)
             FillGaps();
         _ring.Signal(); // wake idle subscribers so closed ones notice
     }
 
-    /// <summary>Reads the missing seqs below the first pending event from the event log and publishes them.</summary>
+    /// <summary>
+    /// Reads the missing seqs below the first pending event (or, with nothing pending, up to the store's last seq)
+    /// from the event log and publishes them; seqs in neither become holes.
+    /// </summary>
     internal void FillGaps()
     {
         if (Interlocked.Exchange(ref _filling, 1) != 0)
@@ -149,10 +166,12 @@ public sealed class Sequencer : IRepoEventSink, IDisposable
             long from, until;
             lock (_writerLock)
             {
-                if (_disposed || _pending.Count == 0)
+                if (_disposed)
                     return;
                 from = _ring.Head;               // read (from, until]
-                until = FirstKey() - 1;
+                until = _pending.Count > 0 ? FirstKey() - 1 : _store.LastSeq;
+                if (until <= from)
+                    return;
             }
             var found = new List<(long Seq, byte[] Frame)>();
             try
@@ -177,13 +196,14 @@ public sealed class Sequencer : IRepoEventSink, IDisposable
                 }
                 published = DrainLocked();
                 // Seqs below the first pending that are in neither the log nor the window have no event: holes.
-                while (_pending.Count > 0 && _ring.Head < until && _ring.Head + 1 < FirstKey())
+                while (_ring.Head < until && (_pending.Count == 0 || _ring.Head + 1 < FirstKey()))
                 {
                     _ring.Publish(_ring.Head + 1, null);
                     published = true;
                     published |= DrainLocked();
                 }
                 _oldestPendingSinceMs = _pending.Count == 0 ? 0 : Environment.TickCount64;
+                _trailingSinceMs = 0;
             }
             if (published)
                 ScheduleSignal();

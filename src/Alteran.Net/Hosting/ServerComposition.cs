@@ -69,6 +69,7 @@ public static class ServerComposition
         };
         // Single account: every account id maps to the one signing key, which the runtime owns and disposes.
         new Alteran.Net.Pds.Repo.RepoXrpcHandlers(pds.Repo, pds.Store, pds.Authenticator, _ => pds.SigningKey, repoOptions).Register(router);
+        pds.Firehose.Register(router);
         return router;
     }
 

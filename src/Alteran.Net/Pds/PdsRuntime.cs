@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Alteran.Net.Auth;
+using Alteran.Net.Firehose;
 using Alteran.Net.Hosting;
 using Alteran.Net.Repo;
 using Alteran.Protocol.Crypto;
@@ -29,6 +30,8 @@ public sealed class PdsRuntimeSettings
     public TimeProvider Time { get; init; } = TimeProvider.System;
     /// <summary>Store tuning.</summary>
     public StoreOptions? Store { get; init; }
+    /// <summary>Firehose ring and subscriber policy.</summary>
+    public FirehoseOptions? Firehose { get; init; }
 }
 
 /// <summary>
@@ -41,10 +44,12 @@ public sealed class PdsRuntime : IDisposable
 {
     private volatile string _handle;
 
-    private PdsRuntime(AlteranOptions options, PdsSecrets secrets, string hostname, AlteranStore store, RepoService repo,
-        PrivateKey signingKey, long accountId, string handle, PdsRuntimeSettings settings)
+    private PdsRuntime(AlteranOptions options, PdsSecrets secrets, string hostname, AlteranStore store, Sequencer sequencer,
+        RepoService repo, PrivateKey signingKey, long accountId, string handle, PdsRuntimeSettings settings)
     {
         Options = options;
+        Sequencer = sequencer;
+        Firehose = new FirehoseXrpc(sequencer);
         Secrets = secrets;
         Hostname = hostname;
         Store = store;
@@ -80,6 +85,10 @@ public sealed class PdsRuntime : IDisposable
     public string Hostname { get; }
     /// <summary>The store.</summary>
     public AlteranStore Store { get; }
+    /// <summary>Orders durable events into the in-memory ring the firehose serves from.</summary>
+    public Sequencer Sequencer { get; }
+    /// <summary>The <c>com.atproto.sync.subscribeRepos</c> handler.</summary>
+    public FirehoseXrpc Firehose { get; }
     /// <summary>The repo service (shared with the repo/sync handlers).</summary>
     public RepoService Repo { get; }
     /// <summary>The repo signing key (K-256).</summary>
@@ -154,10 +163,14 @@ public sealed class PdsRuntime : IDisposable
 
         PrivateKey key = secrets.ParseSigningKey();
         AlteranStore? store = null;
+        Sequencer? sequencer = null;
         try
         {
             store = AlteranStore.Open(Path.Combine(dataDirectory, "store"), settings.Store);
-            var repo = new RepoService(store);
+            // The sequencer starts after the store's last seq; every event logged from here on reaches the ring
+            // (commits through the repo service's sink, account events by the sequencer's catch-up from the log).
+            sequencer = new Sequencer(store, settings.Firehose);
+            var repo = new RepoService(store, new RepoServiceOptions { EventSink = sequencer });
             var hasher = new PasswordHasher(settings.PasswordHash);
             string handle;
             long accountId;
@@ -222,12 +235,13 @@ public sealed class PdsRuntime : IDisposable
                     $"alteran: created account {handle} ({secrets.Did}); password: {secrets.Password}  " +
                     $"(shown once; kept in {Path.Combine(dataDirectory, PdsSecrets.FileName)}, mode 0600)").ConfigureAwait(false);
             }
-            var runtime = new PdsRuntime(options, secrets, hostname, store, repo, key, accountId, handle, settings);
+            var runtime = new PdsRuntime(options, secrets, hostname, store, sequencer, repo, key, accountId, handle, settings);
             runtime.Sessions.PruneExpired(secrets.Did, settings.Time.GetUtcNow().ToUnixTimeSeconds()); // bounded by the chain list
             return runtime;
         }
         catch
         {
+            sequencer?.Dispose();
             store?.Dispose();
             key.Dispose();
             throw;
@@ -260,10 +274,12 @@ public sealed class PdsRuntime : IDisposable
         host.StartsWith("localhost", StringComparison.OrdinalIgnoreCase) || host.StartsWith("127.0.0.1", StringComparison.Ordinal)
         || host.StartsWith("[::1]", StringComparison.Ordinal);
 
-    /// <summary>Disposes the store (call after the server has drained) and the key.</summary>
+    /// <summary>Disposes the firehose, the sequencer, the store (call after the server has drained) and the key.</summary>
     public void Dispose()
     {
         Hasher.Dispose();
+        Firehose.Dispose();
+        Sequencer.Dispose();
         Store.Dispose();
         SigningKey.Dispose();
     }

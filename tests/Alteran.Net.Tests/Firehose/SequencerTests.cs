@@ -70,6 +70,23 @@ public sealed class SequencerTests
     }
 
     [Fact]
+    public async Task Events_logged_without_a_sink_call_reach_the_ring_on_their_own()
+    {
+        using var f = new RepoFixture();
+        using var sequencer = new Sequencer(f.Store, new FirehoseOptions { RingCapacity = 16, GapTimeout = TimeSpan.FromMilliseconds(50), TickInterval = TimeSpan.FromMilliseconds(20) });
+        // An account/identity event written straight into the store, with no later publish to reveal a gap.
+        for (int i = 0; i < 2; i++)
+            await f.Store.AppendEventAsync(0, new IdentityEncoder($"did:plc:cccccccccccccccccccccc{i}"));
+        Assert.True(await WaitForAsync(() => sequencer.Ring.Head == 2));
+        for (long s = 1; s <= 2; s++)
+        {
+            Assert.Equal(RingReadStatus.Ok, sequencer.Ring.TryRead(s, out byte[]? frame));
+            Assert.Equal(s, FirehoseFrame.Decode(frame!).Seq);
+        }
+        Assert.Equal(0, sequencer.PendingCount);
+    }
+
+    [Fact]
     public async Task A_full_reorder_window_fills_the_gap_at_once()
     {
         using var f = new RepoFixture();
