@@ -1,12 +1,13 @@
 // Verifies an Alteran.Net repo independently of our code, with the OFFICIAL @atproto/repo and @atproto/crypto:
 // downloads com.atproto.sync.getRepo (CAR), checks every block's CID, the commit signature against the #atproto
 // Multikey of /.well-known/did.json, recomputes the MST root from the records and compares it with commit.data,
-// and cross-checks the records and head with listRecords / sync.getLatestCommit. One JSON line; exit 1 on mismatch.
+// checks each record's sync.getRecord inclusion proof, and cross-checks records and head with listRecords /
+// sync.getLatestCommit. One JSON line; exit 1 on mismatch.
 //
 //   node verify-repo.mjs <baseUrl> <did> [did:key]     (or $ALTERAN_URL $ALTERAN_DID)
 // The optional did:key replaces the DID document's key (negative tests: a foreign key must fail verification).
 import { formatDidKey, parseMultikey } from '@atproto/crypto'
-import { MST, MemoryBlockstore, def, readCarWithRoot, verifyRepo } from '@atproto/repo'
+import { MST, MemoryBlockstore, def, readCarWithRoot, verifyProofs, verifyRepo } from '@atproto/repo'
 import { check, readArgs, run, step } from './common.mjs'
 
 const { url, did } = readArgs([['url', 'ALTERAN_URL'], ['did', 'ALTERAN_DID']], 'node verify-repo.mjs <baseUrl> <did>')
@@ -69,6 +70,16 @@ run(async () => {
     const latest = await getJson(`/xrpc/com.atproto.sync.getLatestCommit?did=${q(did)}`)
     check(latest.cid === root.toString(), `getLatestCommit cid ${latest.cid} == CAR root ${root}`)
     check(latest.rev === commit.rev, `getLatestCommit rev ${latest.rev} == ${commit.rev}`)
+  })
+
+  await step('syncGetRecord', async () => {
+    // Each record's inclusion proof (commit + MST path + record) from sync.getRecord checks out on its own.
+    for (const r of records.slice(0, 50)) {
+      const { body } = await get(`/xrpc/com.atproto.sync.getRecord?did=${q(did)}&collection=${q(r.collection)}&rkey=${q(r.rkey)}`)
+      const claim = { collection: r.collection, rkey: r.rkey, cid: r.cid }
+      const { verified, unverified } = await verifyProofs(body, [claim], did, signingKey)
+      check(verified.length === 1 && unverified.length === 0, `sync.getRecord proof of ${r.collection}/${r.rkey}`)
+    }
   })
 
   await step('listRecords', async () => {
