@@ -92,6 +92,15 @@ public sealed class OfficialClientTests
             Assert.Contains(uri, inCar);
         foreach (JsonElement uri in result.GetProperty("deleted").EnumerateArray())
             Assert.DoesNotContain(uri.GetString()!, inCar);
+
+        // And the firehose replay from cursor 0 decodes and verifies with the official packages up to the same head.
+        NodeResult firehose = await NodeInterop.RunAsync("firehose.mjs", [BaseUrl(host), host.Pds.Did], ScriptTimeout);
+        Assert.True(firehose.ExitCode == 0, firehose.Describe());
+        JsonElement f = firehose.Json;
+        Assert.Equal(latest.Str("cid"), f.GetProperty("head").GetProperty("cid").GetString());
+        // The client made 9 commits carrying 11 ops (8 single writes, 1 applyWrites batch of 3); all must be replayed.
+        Assert.True(f.GetProperty("commits").GetInt32() >= 9, firehose.Describe());
+        Assert.True(f.GetProperty("ops").GetInt32() >= 11, firehose.Describe());
     }
 
     [Fact]
