@@ -11,8 +11,20 @@ internal static class IdentifierSyntax
     /// <summary>Handle syntax (atproto spec), from <see cref="Handle"/>.</summary>
     public static bool IsValidHandle(string handle) => Handle.IsValid(handle.AsSpan());
 
-    /// <summary>Host name for PDS_HOSTNAME: DNS labels (localhost allowed), no scheme, port or path.</summary>
-    public static bool IsValidHostname(string host) => IsDnsName(host, requireDot: false);
+    /// <summary>
+    /// Host name for PDS_HOSTNAME: DNS labels (localhost allowed) with an optional <c>:port</c> (1–65535; did:web
+    /// writes it as <c>%3A</c>), no scheme or path. A port matters for development servers on a non-default port.
+    /// </summary>
+    public static bool IsValidHostname(string host)
+    {
+        int colon = host.LastIndexOf(':');
+        if (colon < 0)
+            return IsDnsName(host, requireDot: false);
+        ReadOnlySpan<char> port = host.AsSpan(colon + 1);
+        return port.Length is > 0 and <= 5 && !port.ContainsAnyExceptInRange('0', '9') && port[0] != '0'
+            && int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) <= 65535
+            && IsDnsName(host[..colon], requireDot: false);
+    }
 
     private static bool IsDnsName(string name, bool requireDot)
     {

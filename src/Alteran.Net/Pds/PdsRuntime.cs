@@ -130,7 +130,7 @@ public sealed class PdsRuntime : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         settings ??= new PdsRuntimeSettings();
-        string hostname = options.Hostname ?? PdsSecrets.DefaultHostname;
+        string hostname = options.Hostname ?? PdsSecrets.DefaultHostnameFor(options.Listen);
         string dataDirectory = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(dataDirectory);
 

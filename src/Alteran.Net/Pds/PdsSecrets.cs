@@ -29,6 +29,13 @@ public sealed class PdsSecrets
     /// <summary>Default host name when <c>PDS_HOSTNAME</c> is unset.</summary>
     public const string DefaultHostname = "localhost:2583";
 
+    /// <summary>
+    /// The host name when <c>PDS_HOSTNAME</c> is unset: <c>localhost:&lt;listen port&gt;</c>, so that a development
+    /// server on another port advertises an endpoint that reaches it (clients follow the DID document's endpoint).
+    /// </summary>
+    public static string DefaultHostnameFor(System.Net.IPEndPoint listen) =>
+        listen.Port > 0 ? "localhost:" + listen.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) : DefaultHostname;
+
     /// <summary>Default handle when <c>PDS_HANDLE</c> is unset and the host name is not itself a usable handle.</summary>
     public const string DefaultHandle = "alice.test";
 

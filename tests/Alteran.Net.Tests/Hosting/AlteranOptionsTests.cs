@@ -67,6 +67,11 @@ public class AlteranOptionsTests
     [InlineData("PDS_HANDLE", "-bad.example.com")]
     [InlineData("PDS_HANDLE", "alice.123")]
     [InlineData("PDS_HOSTNAME", "https://pds.example.com")]
+    [InlineData("PDS_HOSTNAME", "localhost:")]
+    [InlineData("PDS_HOSTNAME", "localhost:0")]
+    [InlineData("PDS_HOSTNAME", "localhost:65536")]
+    [InlineData("PDS_HOSTNAME", "localhost:08080")]
+    [InlineData("PDS_HOSTNAME", "pds.example.com/path")]
     [InlineData("PDS_MAX_JSON_BYTES", "0")]
     [InlineData("PDS_MAX_BLOB_SIZE", "-5")]
     [InlineData("PDS_RATE_LIMIT_PER_MIN", "lots")]
@@ -81,5 +86,17 @@ public class AlteranOptionsTests
     {
         (_, List<string> errors) = Load((key, value));
         Assert.Contains(errors, e => e.Contains(key.StartsWith("ALTERAN_TLS", StringComparison.Ordinal) ? "ALTERAN_TLS" : key, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("pds.example.com")]
+    [InlineData("localhost")]
+    [InlineData("localhost:25899")]
+    [InlineData("pds.example.com:8443")]
+    public void AcceptsHostNamesWithAnOptionalPort(string host)
+    {
+        (AlteranOptions options, List<string> errors) = Load(("PDS_HOSTNAME", host));
+        Assert.Empty(errors);
+        Assert.Equal(host, options.Hostname);
     }
 }

@@ -150,4 +150,23 @@ public sealed class PdsStartupTests
         Assert.Equal(200, r.Status);
         Assert.True(host.Pds.ReadinessCheck.IsReady());
     }
+
+    [Fact]
+    public async Task WithoutPdsHostname_TheDefaultHostFollowsTheListenPort()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "alteran-pds-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            // Opening the runtime does not bind the port: only the advertised identity is checked here.
+            var options = new AlteranOptions { DataDirectory = dir, Listen = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 25899) };
+            using PdsRuntime pds = await PdsRuntime.OpenAsync(options, new PdsRuntimeSettings { PasswordHash = new Alteran.Net.Auth.PasswordHashParameters(64, 1) });
+            Assert.Equal("did:web:localhost%3A25899", pds.Did);
+            Assert.Equal("http://localhost:25899", pds.PublicUrl);
+            Assert.Equal("http://localhost:25899", pds.BuildDidDocument().Service[0].ServiceEndpoint);
+        }
+        finally
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
 }
