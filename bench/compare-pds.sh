@@ -29,11 +29,13 @@ log() { echo "[compare-pds] $*" >&2; }
 
 dotnet build -c Release bench/Alteran.Load >/dev/null
 LOAD=(dotnet "$ROOT/bench/Alteran.Load/bin/Release/net10.0/Alteran.Load.dll")
-if [[ -n ${AOT:-} ]]; then
-  OURS_CMD=${OURS_CMD:-$AOT}
-else
-  dotnet build -c Release src/Alteran.Net >/dev/null
-  OURS_CMD=${OURS_CMD:-dotnet $ROOT/src/Alteran.Net/bin/Release/net10.0/alteran.dll}
+if [[ -z ${OURS_CMD:-} ]]; then
+  if [[ -n ${AOT:-} ]]; then
+    OURS_CMD=$AOT
+  else
+    dotnet build -c Release src/Alteran.Net >/dev/null
+    OURS_CMD="dotnet $ROOT/src/Alteran.Net/bin/Release/net10.0/alteran.dll"
+  fi
 fi
 
 REFPDS_DIR=${REFPDS_DIR:-/work/shared/peers/refpds}

@@ -7,7 +7,7 @@ internal sealed record LoopResult(long Ops, long Errors, double Seconds, long[] 
 
 /// <summary>
 /// N workers, each starting the next operation as soon as its previous one ends, until the duration passes, the
-/// op budget is spent, or an operation says stop. An operation returns true on success; false or an exception
+/// op budget is spent, or <c>done</c> says stop; operations in flight at the deadline are allowed to finish. An operation returns true on success; false or an exception
 /// counts as an error (the first error's text is kept for the report).
 /// </summary>
 internal static class ClosedLoop
@@ -34,9 +34,11 @@ internal static class ClosedLoop
                     bool ok;
                     try
                     {
-                        ok = await op(worker, stop.Token);
+                        // The outer token, not the deadline: an op in flight at the deadline finishes and counts, so
+                        // no request is abandoned half-way (an abandoned write may still commit and skew later phases).
+                        ok = await op(worker, ct);
                     }
-                    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
                     {
                         Interlocked.Decrement(ref started);
                         break;
