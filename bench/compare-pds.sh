@@ -133,5 +133,16 @@ for n in names:
     co, cr = med(ours, n, "serverCpuMicrosPerOp"), med(ref, n, "serverCpuMicrosPerOp")
     f = lambda x: "n/a" if x is None else f"{x:.1f}"
     print(f"{n:<16} {f(o):>10} {f(r):>10} {ratio(o, r):>6} {f(po):>9} {f(pr):>9} {ratio(po, pr):>6} {f(co):>11} {f(cr):>10} {ratio(co, cr):>6}")
+extras = [("getRepo", "mbPerSecond"), ("getRepo", "ttfbMedianMs"), ("getRepo", "bytes"), ("fill", "recordsPerSecond"),
+          ("listRecords16", "recordsPerSecond")]
+extras += [(n, k) for n in names if n.startswith("firehose") for k in ("framesPerSecond", "frameLatencyP50Ms", "frameLatencyP99Ms", "deliveredShare")]
+def mex(runs, name, key):
+    v = [r[name]["extra"][key] for r in runs if name in r and key in r[name].get("extra", {}) and r[name]["extra"][key] is not None]
+    return statistics.median(v) if v else None
+print(f"\n{'phase.figure':<36} {'ours':>12} {'ref':>12} {'ratio':>6}")
+for n, k in extras:
+    o, r = mex(ours, n, k), mex(ref, n, k)
+    f = lambda x: "n/a" if x is None else f"{x:.1f}"
+    print(f"{n + '.' + k:<36} {f(o):>12} {f(r):>12} {ratio(o, r):>6}")
 print(f"\nresults: {out}")
 PY

@@ -5,7 +5,7 @@ namespace Alteran.Load.Xrpc;
 /// <summary>Command-line options of the XRPC mode (<c>--target</c>). Every phase is bounded in time and count.</summary>
 internal sealed class XrpcOptions
 {
-    public const string DefaultPhases = "login,fill,create1,create16,create64,getRecord,listRecords,getRepo,uploadBlob,getBlob,firehose100";
+    public const string DefaultPhases = "login,fill,getRepo,create1,create16,create64,getRecord,listRecords,uploadBlob,getBlob,firehose100";
 
     public required string Target { get; init; }
     public required string Handle { get; init; }
