@@ -41,6 +41,11 @@ internal sealed class XrpcRun(XrpcOptions options, XrpcClient client, ResourceMo
             {
                 report = await RunPhaseAsync(phase, ct);
             }
+            catch (System.Net.WebSockets.WebSocketException ex) when (ex.WebSocketErrorCode == System.Net.WebSockets.WebSocketError.NotAWebSocket)
+            {
+                // The server answered the upgrade with a plain HTTP status (404/501): no subscribeRepos there.
+                report = new PhaseReport(phase) { Skipped = "not supported: " + ex.Message };
+            }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 report = new PhaseReport(phase) { Skipped = "failed: " + ex.GetType().Name + ": " + ex.Message };
