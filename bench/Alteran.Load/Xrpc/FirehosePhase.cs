@@ -82,7 +82,7 @@ internal sealed class FirehosePhase(XrpcOptions options, XrpcClient client)
         long lastFrame = subs.Max(s => s.LastFrameAt);
         double deliverySeconds = lastFrame > writeStart ? Stopwatch.GetElapsedTime(writeStart, lastFrame).TotalSeconds : writes.Seconds;
         var probeLat = new Latencies(1);
-        long gaps = 0, unmatched = 0, decodeErrors = 0;
+        long gaps = 0, unmatched = 0, decodeErrors = 0, errorFrames = 0;
         foreach (Subscriber s in subs.Where(s => s.Decode))
         {
             foreach (long l in s.LatencyMicros)
@@ -93,6 +93,7 @@ internal sealed class FirehosePhase(XrpcOptions options, XrpcClient client)
             gaps += s.SeqGaps;
             unmatched += s.Unmatched;
             decodeErrors += s.DecodeErrors;
+            errorFrames += s.ErrorFrames;
         }
 
         long[] lat = probeLat.Sorted();
@@ -110,6 +111,7 @@ internal sealed class FirehosePhase(XrpcOptions options, XrpcClient client)
             .Add("probeSeqGaps", gaps)
             .Add("probeUnmatched", unmatched)
             .Add("probeDecodeErrors", decodeErrors)
+            .Add("probeErrorFrames", errorFrames)
             .Add("subscribersFailed", subs.Count(s => s.Error is not null));
     }
 
@@ -176,6 +178,7 @@ internal sealed class FirehosePhase(XrpcOptions options, XrpcClient client)
         public long SeqGaps;
         public long Unmatched;
         public long DecodeErrors;
+        public long ErrorFrames;
         public string? Error;
 
         public bool Decode { get; } = decode;
@@ -232,12 +235,23 @@ internal sealed class FirehosePhase(XrpcOptions options, XrpcClient client)
                     try
                     {
                         FirehoseFrame f = FirehoseFrame.Decode(frame.GetBuffer().AsSpan(0, (int)frame.Length));
-                        if (lastSeq >= 0 && f.Seq != lastSeq + 1)
+                        if (f.Op == -1)
                         {
-                            SeqGaps++;
+                            ErrorFrames++; // e.g. ConsumerTooSlow, OutdatedCursor
+                            frame.SetLength(0);
+                            continue;
                         }
 
-                        lastSeq = f.Seq;
+                        if (f.Seq >= 0)
+                        {
+                            if (lastSeq >= 0 && f.Seq != lastSeq + 1)
+                            {
+                                SeqGaps++;
+                            }
+
+                            lastSeq = f.Seq;
+                        }
+
                         if (f.FirstPath is not null && owner._sentAt.TryGetValue(f.FirstPath, out long sent))
                         {
                             LatencyMicros.Add((long)Stopwatch.GetElapsedTime(sent, now).TotalMicroseconds);
