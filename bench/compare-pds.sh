@@ -90,15 +90,19 @@ PY
   rm -rf "$data" "$data.log"
 }
 
+REF_STARTED=0
 run_ref() { # out
   (cd "$REFPDS_DIR" && ./start.sh >&2)
+  REF_STARTED=1
   # shellcheck disable=SC1091
   source "$REFPDS_DIR/run/pds.env"
   load "refpds" "$REFPDS_URL" "$REFPDS_HANDLE" "$REFPDS_PASSWORD" "$REFPDS_PID" "$1" || log "load against reference failed"
   (cd "$REFPDS_DIR" && ./stop.sh)
+  REF_STARTED=0
 }
 
-trap '[[ -f $REFPDS_DIR/run/pds.env ]] && (cd "$REFPDS_DIR" && ./stop.sh) || true' EXIT
+# Stop only an instance this script started (start.sh refuses to start over a live one).
+trap '[[ $REF_STARTED == 1 ]] && (cd "$REFPDS_DIR" && ./stop.sh) || true' EXIT
 for round in $(seq 1 "$ROUNDS"); do
   log "round $round: ours (load average $(cut -d' ' -f1 /proc/loadavg))"
   run_ours "$OUT/ours-$round.json"

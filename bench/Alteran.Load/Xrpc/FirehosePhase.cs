@@ -201,6 +201,7 @@ internal sealed class FirehosePhase(XrpcOptions options, XrpcClient client)
         {
             if (Error is not null)
             {
+                _ws.Dispose();
                 return;
             }
 
