@@ -3,7 +3,8 @@ using System.Globalization;
 namespace Alteran.Load;
 
 /// <summary>
-/// Loopback-only HTTP/1.1 load generator.
+/// Loopback-only load generator. Two modes: <c>--target</c> runs the end-to-end XRPC workload (see
+/// <see cref="Xrpc.XrpcRun"/> and bench/README.md); <c>--url</c> runs the raw HTTP/1.1 keep-alive load below.
 /// <code>
 /// dotnet run -c Release --project bench/Alteran.Load -- --url http://127.0.0.1:2583/xrpc/_health \
 ///     --connections 64 --duration 10 --warmup 3 --pid &lt;server pid&gt; [--idle 5000] [--mode load|idle] [--label alteran]
@@ -21,9 +22,15 @@ internal static class Program
             options[args[i].TrimStart('-')] = args[i + 1];
         }
 
+        if (options.ContainsKey("target"))
+        {
+            return await Xrpc.XrpcMain.RunAsync(options);
+        }
+
         if (!options.TryGetValue("url", out string? url))
         {
-            Console.Error.WriteLine("usage: --url http://127.0.0.1:PORT/path [--connections N] [--duration S] [--warmup S] [--pid PID] [--idle N] [--mode load|idle] [--label NAME]");
+            Console.Error.WriteLine(Xrpc.XrpcOptions.Usage);
+            Console.Error.WriteLine("   or: --url http://127.0.0.1:PORT/path --url http://127.0.0.1:PORT/path [--connections N] [--duration S] [--warmup S] [--pid PID] [--idle N] [--mode load|idle] [--label NAME]");
             return 2;
         }
 
