@@ -70,9 +70,12 @@ internal sealed unsafe class RocksDb : IDisposable
     public static RocksDb Open(string path, StoreOptions options)
     {
         nint cache = RocksNative.rocksdb_cache_create_lru((nuint)(options.BlockCacheBytes + options.MemtableBudgetBytes));
-        // Memtables of every CF are charged to the same LRU cache, so cache + memtables stay within one budget;
-        // allowStall makes writers wait for a flush rather than overrun it.
-        nint wbm = RocksNative.rocksdb_write_buffer_manager_create_with_cache((nuint)options.MemtableBudgetBytes, cache, 1);
+        // Memtables of every CF are charged to the same LRU cache, so cache + memtables stay within one budget: past
+        // the budget the manager forces flushes. No allowStall: a stalled writer waits for a flush to free memory, and
+        // when flushes fail (disk full) that wait never ends (the group-commit thread hung in rocksdb_write). Without
+        // it a failed flush puts the DB in its background-error state and writes fail with an error instead; memory
+        // stays bounded by write_buffer_size × max_write_buffer_number per CF.
+        nint wbm = RocksNative.rocksdb_write_buffer_manager_create_with_cache((nuint)options.MemtableBudgetBytes, cache, 0);
 
         nint dbOptions = RocksNative.rocksdb_options_create();
         RocksNative.rocksdb_options_set_create_if_missing(dbOptions, 1);
