@@ -73,12 +73,27 @@ public static class ServerComposition
         return router;
     }
 
-    /// <summary>Creates (but does not start) the server.</summary>
-    public static HttpServer CreateServer(AlteranOptions options, XrpcRouter router, ILoggerFactory loggerFactory)
+    /// <summary>Rate limits derived from options (<c>PDS_RATE_LIMIT_PER_MIN</c> is the global per-client budget).</summary>
+    public static RateLimitOptions CreateRateLimitOptions(AlteranOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        return new RateLimitOptions { GlobalPerMinute = options.RateLimitPerMinute };
+    }
+
+    /// <summary>
+    /// Creates (but does not start) the server. Rate limits come from <paramref name="rateLimits"/>, by default
+    /// <see cref="CreateRateLimitOptions"/> (enabled); <paramref name="time"/> is the limiter's clock.
+    /// </summary>
+    public static HttpServer CreateServer(AlteranOptions options, XrpcRouter router, ILoggerFactory loggerFactory,
+        RateLimitOptions? rateLimits = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
         ILogger logger = loggerFactory.CreateLogger("Alteran.Net");
         var cors = new CorsPolicy(options.CorsOrigins);
-        var application = new XrpcApplication(router, cors, logger);
+        rateLimits ??= CreateRateLimitOptions(options);
+        RateLimiter? limiter = rateLimits.Enabled ? new RateLimiter(rateLimits, time) : null;
+        var application = new XrpcApplication(router, cors, logger, limiter);
         return new HttpServer(CreateServerOptions(options), application, logger);
     }
 }

@@ -16,14 +16,29 @@ public sealed class XrpcApplication : IHttpApplication
     private readonly XrpcRouter _router;
     private readonly CorsPolicy _cors;
     private readonly ILogger _logger;
+    private readonly RateLimiter? _rateLimiter;
 
-    /// <summary>Creates the application; freezes <paramref name="router"/>.</summary>
-    public XrpcApplication(XrpcRouter router, CorsPolicy cors, ILogger logger)
+    // Limited routes and their extra bucket (null: global only), resolved once so a request costs one lookup.
+    private readonly Dictionary<XrpcRoute, RateLimitBucket?> _limitedRoutes = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Creates the application; freezes <paramref name="router"/>. A null <paramref name="rateLimiter"/> disables rate limits.</summary>
+    public XrpcApplication(XrpcRouter router, CorsPolicy cors, ILogger logger, RateLimiter? rateLimiter = null)
     {
         _router = router;
         _cors = cors;
         _logger = logger;
+        _rateLimiter = rateLimiter;
         router.Freeze();
+        if (rateLimiter is not null)
+        {
+            foreach (XrpcRoute route in router.Routes)
+            {
+                if (RateLimiter.AppliesTo(route))
+                {
+                    _limitedRoutes[route] = rateLimiter.RouteBucket(route.Name);
+                }
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -76,6 +91,17 @@ public sealed class XrpcApplication : IHttpApplication
             response.AddHeader("Allow"u8, route.AllowHeader);
             response.WriteXrpcError(405, "InvalidRequest", "Incorrect HTTP method");
             return;
+        }
+
+        if (_rateLimiter is not null && _limitedRoutes.TryGetValue(route, out RateLimitBucket? bucket))
+        {
+            RateLimitDecision decision = _rateLimiter.Acquire(request.RemoteAddress, bucket);
+            _rateLimiter.WriteHeaders(response, decision);
+            if (!decision.Allowed)
+            {
+                response.WriteXrpcError(429, "RateLimitExceeded", "Rate Limit Exceeded");
+                return;
+            }
         }
 
         context.RouteData = route;

@@ -66,7 +66,10 @@ internal sealed class PdsTestHost : IAsyncDisposable
         Pds = await PdsRuntime.OpenAsync(options, Settings, Console);
         var readiness = new List<IReadinessCheck>();
         XrpcRouter router = ServerComposition.RegisterRoutes(options, readiness, Pds);
-        _server = ServerComposition.CreateServer(options, router, NullLoggerFactory.Instance);
+        // Rate limits stay on (production default) but every test client is 127.0.0.1: room for login-heavy tests.
+        RateLimitOptions limits = ServerComposition.CreateRateLimitOptions(options);
+        limits.LoginsPerFiveMinutes = 10_000;
+        _server = ServerComposition.CreateServer(options, router, NullLoggerFactory.Instance, limits);
         _server.Start();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_server.LocalEndPoint.Port}/"), Timeout = TimeSpan.FromSeconds(30) };
     }
