@@ -33,6 +33,10 @@ internal sealed unsafe class RocksDb : IDisposable
         _syncWrite = RocksNative.rocksdb_writeoptions_create();
         RocksNative.rocksdb_writeoptions_set_sync(_syncWrite, 1);
         _plainWrite = RocksNative.rocksdb_writeoptions_create();
+        // A stalled write (flushes cannot keep up, or fail on a full disk) returns "Incomplete" instead of blocking
+        // inside rocksdb_write, where nothing could ever time it out: Write retries with back-off for a bounded time.
+        RocksNative.rocksdb_writeoptions_set_no_slowdown(_syncWrite, 1);
+        RocksNative.rocksdb_writeoptions_set_no_slowdown(_plainWrite, 1);
         _defaultRead = RocksNative.rocksdb_readoptions_create();
     }
 
@@ -232,21 +236,47 @@ internal sealed unsafe class RocksDb : IDisposable
 
     // ---------------------------------------------------------------- writes
 
-    /// <summary>Applies a batch atomically; with <paramref name="sync"/> the WAL is fsynced before returning.</summary>
+    /// <summary>How long a write may wait out a RocksDB write stall before it fails with <see cref="StorageError.IoError"/>.</summary>
+    public static readonly TimeSpan WriteStallTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Applies a batch atomically; with <paramref name="sync"/> the WAL is fsynced before returning. A write stall
+    /// (nothing applied) is retried with back-off up to <see cref="WriteStallTimeout"/>, then reported as an error.
+    /// </summary>
     public void Write(nint batch, bool sync)
     {
-        byte* err = null;
-        nint db = Enter();
-        try
+        long deadline = Environment.TickCount64 + (long)WriteStallTimeout.TotalMilliseconds;
+        for (int attempt = 0; ; attempt++)
         {
-            RocksNative.rocksdb_write(db, sync ? _syncWrite : _plainWrite, batch, &err);
+            byte* err = null;
+            nint db = Enter();
+            try
+            {
+                RocksNative.rocksdb_write(db, sync ? _syncWrite : _plainWrite, batch, &err);
+            }
+            finally
+            {
+                Exit();
+            }
+            if (err == null)
+                return;
+            string message = Marshal.PtrToStringUTF8((nint)err) ?? "unknown error";
+            if (!IsWriteStall(message))
+            {
+                ThrowIfError(err);
+                return;
+            }
+            RocksNative.rocksdb_free(err);
+            if (Environment.TickCount64 >= deadline)
+                throw new StorageException(StorageError.IoError,
+                    $"Writes stalled for {WriteStallTimeout.TotalSeconds:0} s (flushes not keeping up or failing, e.g. disk full): {message}");
+            Thread.Sleep(Math.Min(50, 1 << Math.Min(attempt, 5)));
         }
-        finally
-        {
-            Exit();
-        }
-        ThrowIfError(err);
     }
+
+    // With no_slowdown RocksDB reports a stall as Status::Incomplete ("Write stall"), having applied nothing.
+    private static bool IsWriteStall(string message) =>
+        message.Contains("Write stall", StringComparison.OrdinalIgnoreCase) || message.StartsWith("Result incomplete", StringComparison.Ordinal);
 
     public void Put(ColumnFamily cf, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool sync)
     {

@@ -107,6 +107,7 @@ internal static unsafe partial class RocksNative
     [LibraryImport(Lib)] public static partial nint rocksdb_writeoptions_create();
     [LibraryImport(Lib)] public static partial void rocksdb_writeoptions_destroy(nint opt);
     [LibraryImport(Lib)] public static partial void rocksdb_writeoptions_set_sync(nint opt, byte v);
+    [LibraryImport(Lib)] public static partial void rocksdb_writeoptions_set_no_slowdown(nint opt, byte v);
     [LibraryImport(Lib)] public static partial nint rocksdb_writebatch_create();
     [LibraryImport(Lib)] public static partial void rocksdb_writebatch_destroy(nint wb);
     [LibraryImport(Lib)] public static partial void rocksdb_writebatch_clear(nint wb);
