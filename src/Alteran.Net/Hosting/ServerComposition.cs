@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Alteran.Net.Hosting;
 
 /// <summary>
-/// Builds the server from options: limits, CORS, TLS, the route table. PDS handlers are registered here (in
-/// <see cref="RegisterRoutes"/>) as they arrive; tests call <see cref="CreateServer"/> with their own router.
+/// Builds the server from options: limits, CORS, TLS, rate limits and the route table (every PDS route, in
+/// <see cref="RegisterRoutes"/>); tests call <see cref="CreateServer"/> with their own router.
 /// </summary>
 public static class ServerComposition
 {
@@ -34,18 +34,6 @@ public static class ServerComposition
         }
 
         return server;
-    }
-
-    /// <summary>Registers every route the PDS serves.</summary>
-    public static XrpcRouter RegisterRoutes(AlteranOptions options, IReadOnlyList<IReadinessCheck> readinessChecks)
-    {
-        var router = new XrpcRouter();
-        BuiltInRoutes.Register(router, readinessChecks);
-        // PDS handlers (accounts, repo, sync) register here, e.g.
-        //   router.MapProcedure("com.atproto.repo.applyWrites", repo.ApplyWritesAsync, options.MaxApplyWritesBytes);
-        //   router.MapProcedure("com.atproto.repo.uploadBlob", blobs.UploadAsync, options.MaxBlobBytes);
-        //   router.MapSubscription("com.atproto.sync.subscribeRepos", firehose.SubscribeAsync);
-        return router;
     }
 
     /// <summary>

@@ -261,12 +261,9 @@ internal sealed unsafe class RocksDb : IDisposable
             if (err == null)
                 return;
             string message = Marshal.PtrToStringUTF8((nint)err) ?? "unknown error";
-            if (!IsWriteStall(message))
-            {
-                ThrowIfError(err);
-                return;
-            }
             RocksNative.rocksdb_free(err);
+            if (!IsWriteStall(message))
+                throw StorageException.FromRocks(message);
             if (Environment.TickCount64 >= deadline)
                 throw new StorageException(StorageError.IoError,
                     $"Writes stalled for {WriteStallTimeout.TotalSeconds:0} s (flushes not keeping up or failing, e.g. disk full): {message}");
