@@ -132,9 +132,14 @@ public sealed class WellKnownDidClient : IDisposable
         return Did.IsValid(did.AsSpan()) ? did : null;
     }
 
-    private static async ValueTask<Stream> ConnectToPublicAddressAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    private static ValueTask<Stream> ConnectToPublicAddressAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken) =>
+        ConnectToPublicAddressAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken);
+
+    /// <summary>Connects to the first public address of <paramref name="host"/>; never to an internal one.</summary>
+    /// <exception cref="HttpRequestException">The name has no reachable public address.</exception>
+    internal static async ValueTask<Stream> ConnectToPublicAddressAsync(string host, int port, CancellationToken cancellationToken)
     {
-        IPAddress[] addresses = await System.Net.Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken).ConfigureAwait(false);
+        IPAddress[] addresses = await System.Net.Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
         SocketException? last = null;
         foreach (IPAddress address in addresses)
         {
@@ -143,7 +148,7 @@ public sealed class WellKnownDidClient : IDisposable
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken).ConfigureAwait(false);
+                await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
                 return new NetworkStream(socket, ownsSocket: true);
             }
             catch (SocketException ex)
@@ -157,7 +162,7 @@ public sealed class WellKnownDidClient : IDisposable
                 throw;
             }
         }
-        throw new HttpRequestException($"No reachable public address for {context.DnsEndPoint.Host}", last);
+        throw new HttpRequestException($"No reachable public address for {host}", last);
     }
 
     /// <summary>Closes the connection pool.</summary>

@@ -137,8 +137,9 @@ public sealed class RequestCrawlService : IHostedService, IDisposable
         {
             RelayLog.Failed(_logger, name, $"no answer within {RequestTimeout.TotalSeconds:0} s", _interval.TotalHours);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Whatever went wrong with this relay is logged; the loop (and the other relays) carry on.
             RelayLog.Failed(_logger, name, ex.Message, _interval.TotalHours);
         }
     }

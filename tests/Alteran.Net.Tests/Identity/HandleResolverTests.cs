@@ -269,6 +269,19 @@ public sealed class HandleResolverTests : IAsyncLifetime
             Assert.True(PublicAddress.IsPublic(System.Net.IPAddress.Parse(a)), a);
     }
 
+    [Fact]
+    public async Task ProductionConnect_RefusesInternalAddresses_EvenWithAListener()
+    {
+        // The production path (no origin override) connects only to public addresses: a live loopback listener
+        // is still refused. IP literals need no DNS lookup, so nothing leaves the machine.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        await Assert.ThrowsAsync<HttpRequestException>(async () =>
+            await WellKnownDidClient.ConnectToPublicAddressAsync("127.0.0.1", port, CancellationToken.None));
+        Assert.False(listener.Pending());
+    }
+
     /// <summary>A clock whose timestamp the test moves (the cache reads <see cref="TimeProvider.GetTimestamp"/>).</summary>
     private sealed class SteppedClock : TimeProvider
     {
