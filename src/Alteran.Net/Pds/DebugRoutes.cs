@@ -79,8 +79,8 @@ public sealed class DebugRoutes(PdsRuntime pds)
         json.WriteNumber("threads"u8, process.Threads.Count);
         json.WriteNumber("threadPoolThreads"u8, ThreadPool.ThreadCount);
         json.WriteNumber("threadPoolQueued"u8, ThreadPool.PendingWorkItemCount);
-        json.WriteNumber("gcHeapBytes"u8, gc.HeapSizeBytes);
-        json.WriteNumber("gcCommittedBytes"u8, gc.TotalCommittedBytes);
+        json.WriteNumber("managedHeapBytes"u8, GC.GetTotalMemory(forceFullCollection: false));
+        json.WriteNumber("gcCommittedBytesAtLastGc"u8, gc.TotalCommittedBytes); // 0 until the first collection
         json.WriteNumber("gcAllocatedBytes"u8, GC.GetTotalAllocatedBytes());
         json.WriteNumber("gcGen0"u8, GC.CollectionCount(0));
         json.WriteNumber("gcGen1"u8, GC.CollectionCount(1));

@@ -39,7 +39,7 @@ public sealed class DebugRoutesTests
         Assert.Equal(host.Pds.Repo.GetLatestCommit(host.Pds.AccountId)!.Value.Rev, repo.GetProperty("rev").GetString());
         JsonElement process = r.Json.GetProperty("process");
         Assert.True(process.GetProperty("rssBytes").GetInt64() > 0);
-        Assert.True(process.GetProperty("gcHeapBytes").GetInt64() > 0);
+        Assert.True(process.GetProperty("managedHeapBytes").GetInt64() > 0);
 
         // A write moves lastSeq.
         long before = store.GetProperty("lastSeq").GetInt64();
