@@ -74,6 +74,29 @@ public sealed class AlteranOptions
     /// <summary><c>ALTERAN_SHUTDOWN_TIMEOUT_SECONDS</c>: how long shutdown waits for in-flight requests.</summary>
     public double ShutdownTimeoutSeconds { get; set; } = 10;
 
+    // ---- identity branch: handle resolution, requestCrawl, /debug ----
+
+    /// <summary><c>PDS_DNS_RESOLVER</c>: recursive DNS server (ip, ip:port or [ipv6]:port) for handle TXT lookups;
+    /// default: the first <c>nameserver</c> of /etc/resolv.conf.</summary>
+    public IPEndPoint? DnsResolver { get; set; }
+
+    /// <summary>TESTS ONLY (not read from configuration): origin (<c>http://127.0.0.1:port</c>) that handle
+    /// well-known lookups go to instead of <c>https://&lt;handle&gt;</c>.</summary>
+    public Uri? HandleWellKnownOriginOverride { get; set; }
+
+    /// <summary><c>PDS_RELAY_HOSTS</c>: relays asked to crawl this PDS (comma-separated host names; an entry may be an
+    /// explicit <c>http://127.0.0.1:port</c> / <c>https://host[:port]</c> origin, e.g. for tests); <c>none</c> disables.</summary>
+    public IReadOnlyList<string> RelayHosts { get; set; } = ["bsky.network"];
+
+    /// <summary>TESTS ONLY (not read from configuration): how often requestCrawl is repeated (default 12 h).</summary>
+    public TimeSpan RelayCrawlInterval { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>TESTS ONLY (not read from configuration): send requestCrawl even though PDS_HOSTNAME is not public.</summary>
+    public bool TreatHostnameAsPublic { get; set; }
+
+    /// <summary><c>PDS_DEBUG_ROUTES</c>: serve <c>/debug/*</c> (account auth required); refused in production.</summary>
+    public bool DebugRoutes { get; set; }
+
     /// <summary>Environment name for logs.</summary>
     public string EnvironmentName => IsProduction ? "production" : "development";
 }

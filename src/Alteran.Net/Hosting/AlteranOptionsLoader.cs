@@ -63,6 +63,28 @@ public static class AlteranOptionsLoader
         o.HeaderTimeoutSeconds = GetSeconds(configuration, "ALTERAN_HEADER_TIMEOUT_SECONDS", o.HeaderTimeoutSeconds, errors);
         o.KeepAliveTimeoutSeconds = GetSeconds(configuration, "ALTERAN_KEEPALIVE_TIMEOUT_SECONDS", o.KeepAliveTimeoutSeconds, errors);
         o.ShutdownTimeoutSeconds = GetSeconds(configuration, "ALTERAN_SHUTDOWN_TIMEOUT_SECONDS", o.ShutdownTimeoutSeconds, errors);
+
+        // ---- identity branch: handle resolution, requestCrawl, /debug ----
+        if (Get(configuration, "PDS_DNS_RESOLVER") is { } dns)
+        {
+            if (Alteran.Net.Identity.Dns.ResolvConf.TryParseServer(dns, out IPEndPoint? dnsServer))
+                o.DnsResolver = dnsServer;
+            else
+                errors.Add($"PDS_DNS_RESOLVER must be an IP address with an optional port (1.1.1.1, 1.1.1.1:53, [::1]:53), not '{dns}'");
+        }
+        if (Get(configuration, "PDS_RELAY_HOSTS") is { } relays)
+        {
+            o.RelayHosts = relays.Equals("none", StringComparison.OrdinalIgnoreCase)
+                ? []
+                : relays.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+        if (Get(configuration, "PDS_DEBUG_ROUTES") is { } debug)
+        {
+            if (bool.TryParse(debug, out bool enabled))
+                o.DebugRoutes = enabled;
+            else
+                errors.Add($"PDS_DEBUG_ROUTES must be true or false, not '{debug}'");
+        }
         return o;
     }
 
@@ -130,6 +152,17 @@ public static class AlteranOptionsLoader
         if (string.IsNullOrWhiteSpace(o.DataDirectory))
         {
             errors.Add("ALTERAN_DATA must not be empty");
+        }
+
+        // ---- identity branch: requestCrawl relays, /debug ----
+        foreach (string relay in o.RelayHosts)
+        {
+            if (!Alteran.Net.Relay.RelayEndpoint.TryParse(relay, out _))
+                errors.Add($"PDS_RELAY_HOSTS entry must be a host name or an https://host[:port] (http only for 127.0.0.1/[::1]) origin: '{relay}'");
+        }
+        if (o.DebugRoutes && o.IsProduction)
+        {
+            errors.Add("PDS_DEBUG_ROUTES is refused in production");
         }
     }
 

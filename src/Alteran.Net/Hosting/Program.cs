@@ -92,6 +92,9 @@ internal static class Program
             Log.Starting(loggerFactory.CreateLogger("Alteran.Net"), options.EnvironmentName, options.DataDirectory);
             return new AlteranServerService(server);
         });
+        // identity branch: requestCrawl to PDS_RELAY_HOSTS in the background (after the server has started listening).
+        builder.Services.AddSingleton<IHostedService>(sp => new Relay.RequestCrawlService(options, pds.Hostname,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Alteran.Net.Relay")));
 
         using IHost host = builder.Build();
         try

@@ -58,6 +58,7 @@ public static class ServerComposition
         // Single account: every account id maps to the one signing key, which the runtime owns and disposes.
         new Alteran.Net.Pds.Repo.RepoXrpcHandlers(pds.Repo, pds.Store, pds.Authenticator, _ => pds.SigningKey, repoOptions).Register(router);
         pds.Firehose.Register(router);
+        new DebugRoutes(pds).Register(router); // identity branch: maps /debug/* only when PDS_DEBUG_ROUTES=true
         return router;
     }
 

@@ -8,8 +8,9 @@ namespace Alteran.Net.Pds;
 
 /// <summary>
 /// Identity: the did:web document (<c>/.well-known/did.json</c>), handle verification
-/// (<c>/.well-known/atproto-did</c>), <c>com.atproto.identity.resolveHandle</c> (own handle only: this server does
-/// no DNS/HTTP resolution of other handles) and <c>updateHandle</c> (logs <c>#identity</c> with the row change).
+/// (<c>/.well-known/atproto-did</c>), <c>com.atproto.identity.resolveHandle</c> (own handle from the row, other
+/// handles by DNS TXT / HTTPS well-known through <see cref="Identity.HandleResolver"/>) and <c>updateHandle</c>
+/// (logs <c>#identity</c> with the row change).
 /// </summary>
 public sealed class IdentityRoutes(PdsRuntime pds)
 {
@@ -21,7 +22,7 @@ public sealed class IdentityRoutes(PdsRuntime pds)
         ArgumentNullException.ThrowIfNull(router);
         router.MapPath("/.well-known/did.json", XrpcMethodKind.Query, DidJson);
         router.MapPath("/.well-known/atproto-did", XrpcMethodKind.Query, AtprotoDid);
-        router.MapQuery("com.atproto.identity.resolveHandle", ResolveHandle);
+        router.MapQuery("com.atproto.identity.resolveHandle", ResolveHandleAsync);
         router.MapProcedure("com.atproto.identity.updateHandle", UpdateHandleAsync);
     }
 
@@ -40,15 +41,23 @@ public sealed class IdentityRoutes(PdsRuntime pds)
         return ValueTask.CompletedTask;
     }
 
-    private ValueTask ResolveHandle(HttpContext ctx)
+    private async ValueTask ResolveHandleAsync(HttpContext ctx)
     {
         string handle = ctx.Request.Query.GetString("handle"u8) ?? throw XrpcException.InvalidRequest("handle is required");
         if (!Handle.IsValid(handle.AsSpan()))
             throw XrpcException.InvalidRequest("Invalid handle");
-        if (!string.Equals(handle, pds.Handle, StringComparison.OrdinalIgnoreCase))
-            throw new XrpcException(400, "HandleNotFound", "Unable to resolve handle");
-        ctx.Response.WriteJson(new DidOutput(pds.Did), PdsJsonContext.Default.DidOutput);
-        return ValueTask.CompletedTask;
+        string did;
+        if (string.Equals(handle, pds.Handle, StringComparison.OrdinalIgnoreCase))
+        {
+            did = pds.Did;
+        }
+        else
+        {
+            // Not ours: DNS TXT then HTTPS well-known (bounded time, cached); any failure is "not found", never a 500.
+            did = await pds.HandleResolver.ResolveAsync(handle, ctx.ConnectionAborted).ConfigureAwait(false)
+                ?? throw new XrpcException(400, "HandleNotFound", "Unable to resolve handle");
+        }
+        ctx.Response.WriteJson(new DidOutput(did), PdsJsonContext.Default.DidOutput);
     }
 
     private async ValueTask UpdateHandleAsync(HttpContext ctx)

@@ -73,6 +73,12 @@ public sealed class PdsRuntime : IDisposable
         Throttle = new LoginThrottle(settings.LoginThrottle, settings.Time);
         IpThrottle = new LoginThrottle(settings.IpLoginThrottle, settings.Time);
         Authenticator = new BearerAuthenticator(Tokens, store);
+        // ---- identity branch: resolver for handles that are not ours ----
+        HandleResolver = new Identity.HandleResolver(new Identity.HandleResolverOptions
+        {
+            DnsServer = options.DnsResolver ?? Identity.Dns.ResolvConf.ReadFirstNameServer(),
+            WellKnownOriginOverride = options.HandleWellKnownOriginOverride,
+        });
     }
 
     /// <summary>Configuration.</summary>
@@ -117,6 +123,9 @@ public sealed class PdsRuntime : IDisposable
     public IRequestAuthenticator Authenticator { get; }
     /// <summary>Clock.</summary>
     public TimeProvider Time { get; }
+
+    /// <summary>Resolves other people's handles (DNS TXT, then HTTPS well-known; cached). Identity branch.</summary>
+    public Identity.HandleResolver HandleResolver { get; }
 
     /// <summary>Readiness check for <c>/ready</c>: the store is open and answers a read.</summary>
     public Xrpc.IReadinessCheck ReadinessCheck => new StoreReadiness(this);
@@ -277,6 +286,7 @@ public sealed class PdsRuntime : IDisposable
     /// <summary>Disposes the firehose, the sequencer, the store (call after the server has drained) and the key.</summary>
     public void Dispose()
     {
+        HandleResolver.Dispose(); // identity branch
         Hasher.Dispose();
         Firehose.Dispose();
         Sequencer.Dispose();
