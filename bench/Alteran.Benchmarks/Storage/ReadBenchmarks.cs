@@ -37,7 +37,7 @@ public class ReadBenchmarks
             var pending = new List<Task>();
             for (int start = 0; start < Records; start += PerCommit)
             {
-                var c = new PreparedCommit { AccountId = 1, Rev = "r" + start };
+                var c = new PreparedCommit { AccountId = 1, Rev = Alteran.Protocol.Syntax.Tid.FromTimestamp(1_700_000_000_000_000 + start, 0).ToString() };
                 for (int i = start; i < Math.Min(Records, start + PerCommit); i++)
                 {
                     string rkey = "3l" + i.ToString("D11", System.Globalization.CultureInfo.InvariantCulture);

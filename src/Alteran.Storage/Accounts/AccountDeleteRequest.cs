@@ -19,6 +19,7 @@ internal sealed class AccountDeleteRequest(AlteranStore store, long account, IEv
         KeyCodec.WriteAccount(lo, account);
         KeyCodec.WriteAccount(hi, account + 1);
         context.DeleteRange(ColumnFamily.Blocks, lo, hi);
+        context.DeleteRange(ColumnFamily.BlockRevs, lo, hi);
         context.DeleteRange(ColumnFamily.Records, lo, hi);
         context.DeleteRange(ColumnFamily.Blobs, lo, hi);
         context.Delete(ColumnFamily.RepoRoots, lo);
@@ -34,6 +35,8 @@ internal sealed class AccountDeleteRequest(AlteranStore store, long account, IEv
         context.AccountIndex["d:" + old.Did] = -1;
         if (old.Handle is not null) context.AccountIndex["h:" + old.Handle] = -1;
         context.Roots[account] = default;
+        foreach ((long Account, Protocol.Cid Block) block in context.Blocks.Keys.ToArray())
+            if (block.Account == account) context.Blocks[block] = null;
         Result = new WriteResult(seq, account);
     }
 

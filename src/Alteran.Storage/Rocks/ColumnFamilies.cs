@@ -13,6 +13,7 @@ internal enum ColumnFamily
     Accounts,
     Sessions,
     Blobs,
+    BlockRevs,
 }
 
 /// <summary>Per-CF tuning: prefix extractor length for prefix scans, bloom filters for point reads.</summary>
@@ -34,5 +35,7 @@ internal static class ColumnFamilies
         new("accounts", 0, true, true, 4096),
         new("sessions", 0, true, false, 4096),
         new("blobs", 8, true, false, 4096),
+        // block_revs (schema 2): key-only index account | rev | cid, scanned by range (getRepo since, block counts).
+        new("block_revs", 8, false, true, 4096),
     ];
 }
