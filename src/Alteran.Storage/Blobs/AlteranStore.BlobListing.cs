@@ -11,7 +11,7 @@ public sealed partial class AlteranStore
     /// <summary>
     /// Lists the blobs that records of the account reference (<c>com.atproto.sync.listBlobs</c>), in binary CID order,
     /// strictly after <paramref name="after"/> (empty = from the start), at most <paramref name="limit"/> CIDs, looking
-    /// at most <paramref name="maxScan"/> reference keys. With <paramref name="sinceRev"/> (a TID) only blobs that a
+    /// after looking at about <paramref name="maxScan"/> reference keys (checked between blobs). With <paramref name="sinceRev"/> (a TID) only blobs that a
     /// commit after that rev referenced: each reference key holds the rev of the commit that added it; references
     /// written before schema 2 hold none and are always included (a superset).
     /// </summary>
@@ -44,9 +44,11 @@ public sealed partial class AlteranStore
         using (RocksIterator it = _db.NewIterator(ColumnFamily.Blobs, lower[..9], upper))
         {
             it.Seek(seek[..seekLength]);
-            for (int scanned = 0; it.Valid; scanned++)
+            int scanned = 0;
+            while (it.Valid)
             {
-                if (cids.Count == limit || scanned == maxScan)
+                // The bounds are checked between blobs only, so every page makes progress and the cursor is exact.
+                if (cids.Count == limit || scanned >= maxScan)
                 {
                     complete = false;
                     break;
@@ -54,21 +56,21 @@ public sealed partial class AlteranStore
                 ReadOnlySpan<byte> key = it.Key;
                 if (key.Length < BlobIndex.RowKeyLength || !Cid.TryReadExact(key.Slice(9, Cid.ByteLength), out Cid cid))
                     throw new StorageException(StorageError.Corruption, "Bad blob reference key.");
-                ReadOnlySpan<byte> value = it.Value;
-                bool matches = since is not ulong s || value.Length < BlockRevIndex.RevLength
-                    || BinaryPrimitives.ReadUInt64BigEndian(value) > s;
-                if (!matches)
-                {
-                    it.Next(); // another reference of the same blob may be newer
-                    if (!it.Valid || !it.Key.Slice(9, Cid.ByteLength).SequenceEqual(key.Slice(9, Cid.ByteLength)))
-                        lastExamined = cid;
-                    continue;
-                }
-                cids.Add(cid);
-                lastExamined = cid;
                 BlobIndex.WriteRefPrefix(seek, account, cid);
-                KeyCodec.TryPrefixSuccessor(seek, out seekLength);
-                it.Seek(seek[..seekLength]); // skip the blob's other references
+                bool matches = false;
+                do
+                {
+                    scanned++;
+                    ReadOnlySpan<byte> value = it.Value;
+                    matches = since is not ulong s || value.Length < BlockRevIndex.RevLength
+                        || BinaryPrimitives.ReadUInt64BigEndian(value) > s;
+                    if (matches) break;
+                    it.Next(); // another reference of the same blob may be newer
+                } while (it.Valid && it.Key.StartsWith(seek[..BlobIndex.RowKeyLength]));
+                if (matches) cids.Add(cid);
+                lastExamined = cid;
+                KeyCodec.TryPrefixSuccessor(seek[..BlobIndex.RowKeyLength], out seekLength);
+                it.Seek(seek[..seekLength]); // past the blob's other references
             }
             it.ThrowIfError();
         }
