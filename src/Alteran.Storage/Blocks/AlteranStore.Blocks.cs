@@ -130,8 +130,8 @@ public sealed partial class AlteranStore
 
     /// <summary>
     /// Streams, from a consistent snapshot, the blocks of the account written by commits with a rev after
-    /// <paramref name="sinceRev"/> (a TID; <c>com.atproto.sync.getRepo?since=</c>), newest rev first (CID order
-    /// within a rev), as the reference PDS. Blocks that existed before the rev index (schema 2) count as written by
+    /// <paramref name="sinceRev"/> (a TID; <c>com.atproto.sync.getRepo?since=</c>): the head commit block first
+    /// (when it is newer), then newest rev first (CID order within a rev), as the reference PDS orders its rows. Blocks that existed before the rev index (schema 2) count as written by
     /// the head commit of that time, so a diff across the upgrade is a superset. When every block is newer than
     /// <paramref name="sinceRev"/> this is the plain whole-repo scan (CID order). Throws
     /// <see cref="ArgumentException"/> when <paramref name="sinceRev"/> is not a TID.

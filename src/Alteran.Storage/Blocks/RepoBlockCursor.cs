@@ -5,7 +5,8 @@ namespace Alteran.Storage.Blocks;
 
 /// <summary>
 /// Streams blocks of one account, for CAR export: every block (CID order, one scan of <c>blocks</c>), or only those
-/// written after a rev (a reverse scan of <c>block_revs</c>, newest rev first, each block then read by key). Reads
+/// written after a rev (the head commit block first when it is among them, then a reverse scan of <c>block_revs</c>,
+/// newest rev first, each block read by key). Reads
 /// from a RocksDB snapshot taken at creation, so a concurrent commit never shows up half-way through an export.
 /// <see cref="Data"/> points into RocksDB's memory and is valid until the next <see cref="MoveNext"/>. A class (not a
 /// ref struct) so it can live across awaits while the caller flushes a pipe.
@@ -21,6 +22,8 @@ public sealed class RepoBlockCursor : IDisposable
     private readonly bool _byRev; // iterating block_revs (since) rather than blocks
     private PinnedValue _current;
     private Cid _currentCid;
+    private Cid _first; // since mode: the head commit, emitted first and skipped in the scan
+    private bool _firstPending;
     private bool _started;
     private bool _disposed;
 
@@ -44,6 +47,7 @@ public sealed class RepoBlockCursor : IDisposable
                 int n = BlockRevIndex.WriteRevPrefix(lower, account, since + 1);
                 _it = db.NewIterator(ColumnFamily.BlockRevs, lower[..n], upper, _snapshot);
                 _it.SeekToLast();
+                FindHeadCommit(account, since);
             }
             else if (sinceRev == ulong.MaxValue)
             {
@@ -66,6 +70,25 @@ public sealed class RepoBlockCursor : IDisposable
             db.Exit();
             throw;
         }
+    }
+
+    // The head commit (as of the snapshot) leads the diff when it was written after `since`, so a consumer meets the
+    // CAR root first.
+    private void FindHeadCommit(long account, ulong since)
+    {
+        Span<byte> key = stackalloc byte[KeyCodec.BlockKeyLength];
+        KeyCodec.WriteAccount(key, account);
+        if (!_db.TryGetPinned(ColumnFamily.RepoRoots, key[..KeyCodec.AccountIdLength], out PinnedValue rootValue, _readOptions))
+            return;
+        using (rootValue)
+            _first = Repos.RepoRootCodec.Read(rootValue.Span).Commit;
+        KeyCodec.WriteBlockKey(key, account, _first);
+        if (!_db.TryGetPinned(ColumnFamily.Blocks, key, out PinnedValue block, _readOptions))
+            return;
+        using (block)
+            _firstPending = BlockRevIndex.ReadValueRev(block.Span) > since;
+        if (!_firstPending)
+            _first = default;
     }
 
     // True when the account's oldest indexed rev is after `since`: the diff is the whole repo, and the sequential
@@ -106,14 +129,24 @@ public sealed class RepoBlockCursor : IDisposable
 
         _current.Dispose();
         _current = default;
-        if (_started) _it.Prev();
-        _started = true;
-        if (!_it.Valid)
+        if (_firstPending)
         {
-            _it.ThrowIfError();
-            return false;
+            _firstPending = false;
+            _currentCid = _first;
         }
-        _currentCid = BlockRevIndex.ReadKeyCid(_it.Key);
+        else
+        {
+            if (_started) _it.Prev();
+            _started = true;
+            if (_it.Valid && !_first.IsEmpty && BlockRevIndex.ReadKeyCid(_it.Key) == _first)
+                _it.Prev(); // already emitted first
+            if (!_it.Valid)
+            {
+                _it.ThrowIfError();
+                return false;
+            }
+            _currentCid = BlockRevIndex.ReadKeyCid(_it.Key);
+        }
         Span<byte> key = stackalloc byte[KeyCodec.BlockKeyLength];
         KeyCodec.WriteBlockKey(key, _account, _currentCid);
         // Same snapshot as the index: every index key has its block (both are written and deleted together).

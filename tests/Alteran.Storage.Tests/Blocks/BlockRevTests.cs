@@ -64,7 +64,8 @@ public class BlockRevTests
         var since1 = Stream(t.Store, 1, Commits.Rev(1));
         Assert.Equal(Cids("d", "e", "c3", "commit 1 3"), since1.Select(b => b.Cid).ToHashSet());
         Assert.Equal(4, since1.Count);
-        // Newest rev first: rev 3's blocks, then rev 2's (only d survives).
+        // The head commit first, then newest rev first: rev 3's blocks, then rev 2's (only d survives).
+        Assert.Equal(Block("commit 1 3").Item1, since1[0].Cid);
         Assert.Equal(Block("d").Item1, since1[^1].Cid);
         foreach ((Cid cid, byte[] data) in since1)
             Assert.Equal(cid, Cid.ForDagCbor(data)); // bytes without the stored rev prefix
