@@ -16,7 +16,7 @@ public sealed class RepoBlockCursor : IDisposable
     private readonly RocksDb _db;
     private readonly nint _snapshot;
     private readonly nint _handle;
-    private readonly nint _readOptions;
+    private readonly nint _readOptions; // since mode only: point reads from the snapshot
     private readonly RocksIterator _it;
     private readonly long _account;
     private readonly bool _byRev; // iterating block_revs (since) rather than blocks
@@ -33,8 +33,11 @@ public sealed class RepoBlockCursor : IDisposable
         _account = account;
         _handle = db.Enter(); // lease held until Dispose
         _snapshot = RocksNative.rocksdb_create_snapshot(_handle);
-        _readOptions = RocksNative.rocksdb_readoptions_create();
-        RocksNative.rocksdb_readoptions_set_snapshot(_readOptions, _snapshot);
+        if (sinceRev is not null)
+        {
+            _readOptions = RocksNative.rocksdb_readoptions_create();
+            RocksNative.rocksdb_readoptions_set_snapshot(_readOptions, _snapshot);
+        }
         Span<byte> lower = stackalloc byte[BlockRevIndex.KeyLength];
         Span<byte> upper = stackalloc byte[KeyCodec.AccountIdLength];
         KeyCodec.WriteAccount(upper, account + 1);
@@ -65,7 +68,7 @@ public sealed class RepoBlockCursor : IDisposable
         }
         catch
         {
-            RocksNative.rocksdb_readoptions_destroy(_readOptions);
+            if (_readOptions != 0) RocksNative.rocksdb_readoptions_destroy(_readOptions);
             RocksNative.rocksdb_release_snapshot(_handle, _snapshot);
             db.Exit();
             throw;
@@ -162,7 +165,7 @@ public sealed class RepoBlockCursor : IDisposable
         _disposed = true;
         _current.Dispose();
         _it.Dispose();
-        RocksNative.rocksdb_readoptions_destroy(_readOptions);
+        if (_readOptions != 0) RocksNative.rocksdb_readoptions_destroy(_readOptions);
         RocksNative.rocksdb_release_snapshot(_handle, _snapshot);
         _db.Exit(); // the constructor's lease
     }
