@@ -17,7 +17,7 @@ namespace Alteran.Storage;
 public sealed partial class AlteranStore : IDisposable
 {
     /// <summary>The schema version this build writes. Stores with a higher version are refused.</summary>
-    public const int CurrentSchemaVersion = 2;
+    public const int CurrentSchemaVersion = 3;
 
     // Replaced (under _lifecycle) only by Reopen; readers racing a swap get StorageError.Closed and retry.
     private RocksDb _db;
@@ -104,6 +104,7 @@ public sealed partial class AlteranStore : IDisposable
     private static readonly Action<RocksDb>[] s_migrations =
     [
         Blocks.BlockRevMigration.Run, // 1 → 2: rev prefix on block values + block_revs index
+        Accounts.AccountMetaMigration.Run, // 2 → 3: per-account rows move from sessions to account_meta
     ];
 
     internal static void WriteSchemaVersion(RocksDb db, long version)

@@ -3,7 +3,7 @@ using Alteran.Storage.Rocks;
 
 namespace Alteran.Storage.Accounts;
 
-/// <summary>Deletes an account and everything keyed by its id (repo, records, roots, blob rows, sessions) with
+/// <summary>Deletes an account and everything keyed by its id (repo, records, roots, blob rows, metadata rows, sessions) with
 /// range deletions, plus an optional final event. Blob files are removed after the batch is durable.</summary>
 internal sealed class AccountDeleteRequest(AlteranStore store, long account, IEventEncoder? encoder, EventBuffer? output) : WriteRequest
 {
@@ -22,6 +22,7 @@ internal sealed class AccountDeleteRequest(AlteranStore store, long account, IEv
         context.DeleteRange(ColumnFamily.BlockRevs, lo, hi);
         context.DeleteRange(ColumnFamily.Records, lo, hi);
         context.DeleteRange(ColumnFamily.Blobs, lo, hi);
+        context.DeleteRange(ColumnFamily.AccountMeta, lo, hi);
         context.Delete(ColumnFamily.RepoRoots, lo);
         context.Delete(ColumnFamily.Accounts, AccountCodec.RowKey(account));
         context.Delete(ColumnFamily.Accounts, AccountCodec.IndexKey(AccountCodec.DidTag, old.Did));

@@ -14,6 +14,7 @@ internal enum ColumnFamily
     Sessions,
     Blobs,
     BlockRevs,
+    AccountMeta,
 }
 
 /// <summary>Per-CF tuning: prefix extractor length for prefix scans, bloom filters for point reads.</summary>
@@ -37,5 +38,7 @@ internal static class ColumnFamilies
         new("blobs", 8, true, false, 4096),
         // block_revs (schema 2): key-only index account | rev | cid, scanned by range (getRepo since, block counts).
         new("block_revs", 8, false, true, 4096),
+        // account_meta (schema 3): small per-account rows (preferences, app passwords, session chains); point reads.
+        new("account_meta", 8, true, false, 4096),
     ];
 }
