@@ -190,6 +190,71 @@ public class BlockRevTests
             Assert.Equal(cid, Cid.ForDagCbor(data));
     }
 
+    [Fact]
+    public async Task Migration_resumes_after_a_crash_part_way_without_converting_a_block_twice()
+    {
+        using var t = new TempStore();
+        await BuildThreeCommits(t.Store);
+        await t.Store.ApplyCommitAsync(Commit(2, 7, ["x", "y", "z"], []));
+        var before = Stream(t.Store, 1, null).Concat(Stream(t.Store, 2, null)).Select(b => (b.Cid, Convert.ToHexString(b.Data))).ToHashSet();
+        t.Store.Dispose();
+        DowngradeToSchema1(t.Directory, t.Options);
+        ConvertFirstBlocksAsAnInterruptedRunWould(t.Directory, t.Options, 4);
+
+        AlteranStore store = t.Reopen();
+        Assert.Equal(before, Stream(store, 1, null).Concat(Stream(store, 2, null)).Select(b => (b.Cid, Convert.ToHexString(b.Data))).ToHashSet());
+        Assert.Equal(6, store.CountRepoBlocks(1));
+        Assert.Equal(4, store.CountRepoBlocks(2));
+        Assert.Empty(Stream(store, 1, Commits.Rev(3)));
+        Assert.Empty(Stream(store, 2, Commits.Rev(7)));
+    }
+
+    /// <summary>Does what the first batch of an interrupted migration leaves behind: the first <paramref name="count"/>
+    /// blocks (key order) converted under their repo's head rev, and the progress key pointing at the next one.</summary>
+    private static unsafe void ConvertFirstBlocksAsAnInterruptedRunWould(string root, StoreOptions options, int count)
+    {
+        using RocksDb db = RocksDb.Open(Path.Combine(root, "db"), options);
+        var converted = new List<(byte[] Key, byte[] Value, byte[] Index)>();
+        byte[] next;
+        using (RocksIterator it = db.NewIterator(ColumnFamily.Blocks, default, default))
+        {
+            it.SeekToFirst();
+            for (int i = 0; i < count; i++, it.Next())
+            {
+                long account = KeyCodec.ReadAccount(it.Key);
+                ulong rev = Alteran.Protocol.Syntax.Tid.Parse(account == 1 ? Commits.Rev(3) : Commits.Rev(7)).Value;
+                byte[] value = new byte[8 + it.Value.Length];
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(value, rev);
+                it.Value.CopyTo(value.AsSpan(8));
+                byte[] index = new byte[BlockRevIndex.KeyLength];
+                BlockRevIndex.WriteKey(index, account, rev, Cid.Read(it.Key[8..]));
+                converted.Add((it.Key.ToArray(), value, index));
+            }
+            Assert.True(it.Valid);
+            next = it.Key.ToArray();
+        }
+        nint batch = RocksNative.rocksdb_writebatch_create();
+        db.Enter();
+        try
+        {
+            foreach ((byte[] key, byte[] value, byte[] index) in converted)
+                fixed (byte* k = key) fixed (byte* v = value) fixed (byte* ix = index)
+                {
+                    RocksNative.rocksdb_writebatch_put_cf(batch, db.Cf(ColumnFamily.Blocks), k, (nuint)key.Length, v, (nuint)value.Length);
+                    RocksNative.rocksdb_writebatch_put_cf(batch, db.Cf(ColumnFamily.BlockRevs), ix, (nuint)index.Length, null, 0);
+                }
+            byte[] progress = "migration_2_next"u8.ToArray();
+            fixed (byte* p = progress) fixed (byte* n = next)
+                RocksNative.rocksdb_writebatch_put_cf(batch, db.Cf(ColumnFamily.Meta), p, (nuint)progress.Length, n, (nuint)next.Length);
+            db.Write(batch, sync: true);
+        }
+        finally
+        {
+            db.Exit();
+            RocksNative.rocksdb_writebatch_destroy(batch);
+        }
+    }
+
     /// <summary>Rewrites a closed store into the schema 1 layout: block values without the rev, no block_revs keys.</summary>
     private static unsafe void DowngradeToSchema1(string root, StoreOptions options)
     {
