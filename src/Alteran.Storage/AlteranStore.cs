@@ -17,7 +17,7 @@ namespace Alteran.Storage;
 public sealed partial class AlteranStore : IDisposable
 {
     /// <summary>The schema version this build writes. Stores with a higher version are refused.</summary>
-    public const int CurrentSchemaVersion = 1;
+    public const int CurrentSchemaVersion = 3;
 
     // Replaced (under _lifecycle) only by Reopen; readers racing a swap get StorageError.Closed and retry.
     private RocksDb _db;
@@ -100,8 +100,12 @@ public sealed partial class AlteranStore : IDisposable
         }
     }
 
-    /// <summary>s_migrations[i] upgrades schema version i + 1 to i + 2. Empty while only version 1 exists.</summary>
-    private static readonly Action<RocksDb>[] s_migrations = [];
+    /// <summary>s_migrations[i] upgrades schema version i + 1 to i + 2 (see STORAGE-LAYOUT.md, "Schema versions").</summary>
+    private static readonly Action<RocksDb>[] s_migrations =
+    [
+        Blocks.BlockRevMigration.Run, // 1 → 2: rev prefix on block values + block_revs index
+        Accounts.AccountMetaMigration.Run, // 2 → 3: per-account rows move from sessions to account_meta
+    ];
 
     internal static void WriteSchemaVersion(RocksDb db, long version)
     {

@@ -50,7 +50,7 @@ public static class Program
             recordCid.WriteTo(commitBlock.AsSpan(8 + Cid.ByteLength));
             Cid commitCid = Cid.ForDagCbor(commitBlock);
 
-            var c = new PreparedCommit { AccountId = account, Commit = commitCid, Rev = rkey };
+            var c = new PreparedCommit { AccountId = account, Commit = commitCid, Rev = Alteran.Protocol.Syntax.Tid.FromTimestamp(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000 + i % 1000, 0).ToString() };
             c.ExpectPrevious(previous);
             c.AddBlock(recordCid, record);
             c.AddBlock(commitCid, commitBlock);

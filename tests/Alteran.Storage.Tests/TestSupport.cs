@@ -69,6 +69,9 @@ internal sealed class FailingEvent : IEventEncoder
 
 internal static class Commits
 {
+    /// <summary>The n-th test rev: a valid TID (revs are TIDs; the store indexes blocks by rev), increasing with n.</summary>
+    public static string Rev(long n) => Alteran.Protocol.Syntax.Tid.FromTimestamp(1_700_000_000_000_000 + n, 0).ToString();
+
     /// <summary>A commit with one record block and a fake commit block, putting app.test.post/rkey.</summary>
     public static PreparedCommit Simple(long account, string rkey, string text, out Cid recordCid, out Cid commitCid, string collection = "app.test.post")
     {

@@ -20,6 +20,7 @@ public class ReadBenchmarks
     private string _dir = "";
     private AlteranStore _store = null!;
     private string[] _rkeys = [];
+    private string _lastButOneRev = "";
 
     [Params(10_000, 100_000)]
     public int Records { get; set; }
@@ -37,7 +38,9 @@ public class ReadBenchmarks
             var pending = new List<Task>();
             for (int start = 0; start < Records; start += PerCommit)
             {
-                var c = new PreparedCommit { AccountId = 1, Rev = "r" + start };
+                var c = new PreparedCommit { AccountId = 1, Rev = Alteran.Protocol.Syntax.Tid.FromTimestamp(1_700_000_000_000_000 + start, 0).ToString() };
+                if (start + PerCommit >= Records && start > 0)
+                    _lastButOneRev = Alteran.Protocol.Syntax.Tid.FromTimestamp(1_700_000_000_000_000 + start - PerCommit, 0).ToString();
                 for (int i = start; i < Math.Min(Records, start + PerCommit); i++)
                 {
                     string rkey = "3l" + i.ToString("D11", System.Globalization.CultureInfo.InvariantCulture);
@@ -92,6 +95,25 @@ public class ReadBenchmarks
             bytes += cursor.Data.Length + Cid.ByteLength;
         return bytes;
     }
+
+    /// <summary>getRepo?since= the last-but-one commit: the last commit's ~625 blocks via the rev index.</summary>
+    [Benchmark]
+    public long StreamRepoBlocksSince()
+    {
+        long bytes = 0;
+        using RepoBlockCursor cursor = _store.StreamRepoBlocks(1, _lastButOneRev);
+        while (cursor.MoveNext())
+            bytes += cursor.Data.Length + Cid.ByteLength;
+        return bytes;
+    }
+
+    /// <summary>checkAccountStatus's repoBlocks: a key-only scan of the rev index.</summary>
+    [Benchmark]
+    public long CountRepoBlocks() => _store.CountRepoBlocks(1);
+
+    /// <summary>checkAccountStatus's indexedRecords: a scan of the record index.</summary>
+    [Benchmark]
+    public long CountRecords() => _store.CountRecords(1);
 
     [Benchmark(OperationsPerInvoke = EventReads)]
     public long EventRangeRead()

@@ -20,7 +20,7 @@ internal static class StorageBench
     /// <summary>Roughly one createRecord: a ~300 B record, 4 MST nodes of ~400 B, a ~200 B commit, 4 removed nodes.</summary>
     public static PreparedCommit RealisticCommit(long account, long i, Random random, ref Cid previous)
     {
-        var c = new PreparedCommit { AccountId = account, Rev = "3l" + i.ToString("D11", System.Globalization.CultureInfo.InvariantCulture) };
+        var c = new PreparedCommit { AccountId = account, Rev = Alteran.Protocol.Syntax.Tid.FromTimestamp(1_700_000_000_000_000 + i, 0).ToString() };
         byte[] record = Bytes(random, 300, i);
         Cid recordCid = Cid.ForDagCbor(record);
         c.AddBlock(recordCid, record);

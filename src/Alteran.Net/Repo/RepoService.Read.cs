@@ -66,14 +66,17 @@ public sealed partial class RepoService
     public List<string> ListCollections(long account) => _store.ListCollections(account);
 
     /// <summary>
-    /// Writes the whole repo as a CAR v1 (<c>com.atproto.sync.getRepo</c>): the current commit as root, then every
-    /// block, streamed from one storage snapshot and flushed every <paramref name="flushBytes"/>; memory stays
-    /// bounded whatever the repo size. Returns false (writing nothing) when the account has no repo.
+    /// Writes the repo as a CAR v1 (<c>com.atproto.sync.getRepo</c>): the current commit as root, then every block,
+    /// or with <paramref name="since"/> (a TID rev) only the blocks written by later commits (newest first; none when
+    /// <paramref name="since"/> is the head rev or later, as the reference). Streamed from one storage snapshot and
+    /// flushed every <paramref name="flushBytes"/>; memory stays bounded whatever the repo size. Returns false
+    /// (writing nothing) when the account has no repo. Throws <see cref="ArgumentException"/> for a non-TID since.
     /// </summary>
-    public async Task<bool> ExportRepoAsync(long account, PipeWriter output, int flushBytes = 64 * 1024, CancellationToken cancellationToken = default)
+    public async Task<bool> ExportRepoAsync(long account, PipeWriter output, int flushBytes = 64 * 1024, CancellationToken cancellationToken = default,
+        string? since = null)
     {
         ArgumentNullException.ThrowIfNull(output);
-        (RepoBlockCursor? cursor, Cid root) = await OpenSnapshotAsync(account, cancellationToken).ConfigureAwait(false);
+        (RepoBlockCursor? cursor, Cid root) = await OpenSnapshotAsync(account, since, cancellationToken).ConfigureAwait(false);
         if (cursor is null)
             return false;
         using (cursor)
@@ -99,7 +102,7 @@ public sealed partial class RepoService
 
     /// <summary>Synchronous export into any buffer writer (tests, benchmarks, files). Same content as
     /// <see cref="ExportRepoAsync"/>.</summary>
-    public bool ExportRepo(long account, IBufferWriter<byte> output)
+    public bool ExportRepo(long account, IBufferWriter<byte> output, string? since = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         AccountRepo repo = RepoOf(account);
@@ -110,7 +113,7 @@ public sealed partial class RepoService
         {
             if (!_store.TryGetRepoRoot(account, out RepoRoot head))
                 return false;
-            (cursor, root) = (_store.StreamRepoBlocks(account), head.Commit);
+            (cursor, root) = (Stream(account, since), head.Commit);
         }
         finally
         {
@@ -129,7 +132,7 @@ public sealed partial class RepoService
     // The head and the block snapshot must match: a commit between reading one and taking the other would delete
     // blocks of the head we name (old MST nodes, the old commit). Commits hold the repo lock until durable, so
     // taking both under it pairs them; the lock is released before streaming.
-    private async Task<(RepoBlockCursor?, Cid)> OpenSnapshotAsync(long account, CancellationToken cancellationToken)
+    private async Task<(RepoBlockCursor?, Cid)> OpenSnapshotAsync(long account, string? since, CancellationToken cancellationToken)
     {
         AccountRepo repo = RepoOf(account);
         await repo.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -137,13 +140,16 @@ public sealed partial class RepoService
         {
             if (!_store.TryGetRepoRoot(account, out RepoRoot root))
                 return (null, default);
-            return (_store.StreamRepoBlocks(account), root.Commit);
+            return (Stream(account, since), root.Commit);
         }
         finally
         {
             repo.Lock.Release();
         }
     }
+
+    private RepoBlockCursor Stream(long account, string? since) =>
+        since is null ? _store.StreamRepoBlocks(account) : _store.StreamRepoBlocks(account, since);
 
     /// <summary>
     /// Writes the proof CAR of <c>com.atproto.sync.getRecord</c>: root = the current commit; blocks = the commit,

@@ -3,7 +3,7 @@ using Alteran.Storage.Rocks;
 
 namespace Alteran.Storage.Accounts;
 
-/// <summary>Deletes an account and everything keyed by its id (repo, records, roots, blob rows, sessions) with
+/// <summary>Deletes an account and everything keyed by its id (repo, records, roots, blob rows, metadata rows, sessions) with
 /// range deletions, plus an optional final event. Blob files are removed after the batch is durable.</summary>
 internal sealed class AccountDeleteRequest(AlteranStore store, long account, IEventEncoder? encoder, EventBuffer? output) : WriteRequest
 {
@@ -19,8 +19,10 @@ internal sealed class AccountDeleteRequest(AlteranStore store, long account, IEv
         KeyCodec.WriteAccount(lo, account);
         KeyCodec.WriteAccount(hi, account + 1);
         context.DeleteRange(ColumnFamily.Blocks, lo, hi);
+        context.DeleteRange(ColumnFamily.BlockRevs, lo, hi);
         context.DeleteRange(ColumnFamily.Records, lo, hi);
         context.DeleteRange(ColumnFamily.Blobs, lo, hi);
+        context.DeleteRange(ColumnFamily.AccountMeta, lo, hi);
         context.Delete(ColumnFamily.RepoRoots, lo);
         context.Delete(ColumnFamily.Accounts, AccountCodec.RowKey(account));
         context.Delete(ColumnFamily.Accounts, AccountCodec.IndexKey(AccountCodec.DidTag, old.Did));
@@ -34,6 +36,8 @@ internal sealed class AccountDeleteRequest(AlteranStore store, long account, IEv
         context.AccountIndex["d:" + old.Did] = -1;
         if (old.Handle is not null) context.AccountIndex["h:" + old.Handle] = -1;
         context.Roots[account] = default;
+        foreach ((long Account, Protocol.Cid Block) block in context.Blocks.Keys.ToArray())
+            if (block.Account == account) context.Blocks[block] = null;
         Result = new WriteResult(seq, account);
     }
 

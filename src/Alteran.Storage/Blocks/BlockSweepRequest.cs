@@ -26,6 +26,7 @@ internal sealed class BlockSweepRequest(long account, Cid expectedRoot, IReadOnl
         Span<byte> upper = stackalloc byte[KeyCodec.AccountIdLength];
         KeyCodec.WriteAccount(lower, account);
         KeyCodec.WriteAccount(upper, account + 1);
+        Span<byte> indexKey = stackalloc byte[BlockRevIndex.KeyLength];
         int deleted = 0;
         using (RocksIterator it = context.Db.NewIterator(ColumnFamily.Blocks, lower, upper))
         {
@@ -38,6 +39,8 @@ internal sealed class BlockSweepRequest(long account, Cid expectedRoot, IReadOnl
                 if (live.Contains(cid))
                     continue;
                 context.Delete(ColumnFamily.Blocks, key);
+                context.Delete(ColumnFamily.BlockRevs, indexKey[..BlockRevIndex.WriteKey(indexKey, account, BlockRevIndex.ReadValueRev(it.Value), cid)]);
+                context.Blocks[(account, cid)] = null;
                 deleted++;
             }
             Next = it.Valid ? it.Key.ToArray() : [];

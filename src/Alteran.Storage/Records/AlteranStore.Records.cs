@@ -31,6 +31,17 @@ public sealed partial class AlteranStore
     public RecordCursor ListRecords(long account, string collection, string? after = null, bool descending = false, int limit = 0) =>
         new(_db, account, collection, after, descending, limit);
 
+    /// <summary>How many records the account's index holds (checkAccountStatus <c>indexedRecords</c>): a range scan of
+    /// the record index (keys and 36-byte values only, no record block is read).</summary>
+    public long CountRecords(long account)
+    {
+        Span<byte> lower = stackalloc byte[KeyCodec.AccountIdLength];
+        Span<byte> upper = stackalloc byte[KeyCodec.AccountIdLength];
+        KeyCodec.WriteAccount(lower, account);
+        KeyCodec.WriteAccount(upper, account + 1);
+        return CountKeys(ColumnFamily.Records, lower, upper);
+    }
+
     /// <summary>The account's collections (NSIDs that have at least one record), in order.</summary>
     public List<string> ListCollections(long account)
     {

@@ -32,7 +32,8 @@ public sealed class PreparedCommit
     /// <summary>CID of the new signed commit block (must also be among the new blocks).</summary>
     public Cid Commit { get; set; }
 
-    /// <summary>The new commit's rev (a TID string).</summary>
+    /// <summary>The new commit's rev: must be a TID (the store indexes the commit's blocks by it; anything else fails
+    /// the write with <see cref="ArgumentException"/>).</summary>
     public string Rev { get; set; } = "";
 
     /// <summary>When true, the write fails with <see cref="StorageError.Conflict"/> unless the current root is

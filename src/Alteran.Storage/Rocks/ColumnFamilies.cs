@@ -13,6 +13,8 @@ internal enum ColumnFamily
     Accounts,
     Sessions,
     Blobs,
+    BlockRevs,
+    AccountMeta,
 }
 
 /// <summary>Per-CF tuning: prefix extractor length for prefix scans, bloom filters for point reads.</summary>
@@ -34,5 +36,9 @@ internal static class ColumnFamilies
         new("accounts", 0, true, true, 4096),
         new("sessions", 0, true, false, 4096),
         new("blobs", 8, true, false, 4096),
+        // block_revs (schema 2): key-only index account | rev | cid, scanned by range (getRepo since, block counts).
+        new("block_revs", 8, false, true, 4096),
+        // account_meta (schema 3): small per-account rows (preferences, app passwords, session chains); point reads.
+        new("account_meta", 8, true, false, 4096),
     ];
 }

@@ -113,6 +113,8 @@ internal static unsafe partial class RocksNative
     [LibraryImport(Lib)] public static partial void rocksdb_writebatch_clear(nint wb);
     [LibraryImport(Lib)] public static partial int rocksdb_writebatch_count(nint wb);
     [LibraryImport(Lib)] public static partial void rocksdb_writebatch_put_cf(nint wb, nint cf, byte* key, nuint klen, byte* val, nuint vlen);
+    [LibraryImport(Lib)] public static partial void rocksdb_writebatch_putv_cf(nint wb, nint cf, int numKeys, byte** keys, nuint* keySizes,
+        int numValues, byte** values, nuint* valueSizes);
     [LibraryImport(Lib)] public static partial void rocksdb_writebatch_delete_cf(nint wb, nint cf, byte* key, nuint klen);
     [LibraryImport(Lib)] public static partial void rocksdb_writebatch_delete_range_cf(nint wb, nint cf,
         byte* startKey, nuint startLen, byte* endKey, nuint endLen);

@@ -56,6 +56,9 @@ internal sealed unsafe class WriteContext : IDisposable
     /// <summary>Blob rows created (true) or deleted (false) earlier in this batch.</summary>
     public readonly Dictionary<(long Account, Cid Blob), bool> BlobRows = new();
 
+    /// <summary>Blocks written (the rev they were written under) or deleted (null) earlier in this batch.</summary>
+    public readonly Dictionary<(long Account, Cid Block), ulong?> Blocks = new();
+
     /// <summary>Blobs given a new reference earlier in this batch (the collector must keep them).</summary>
     public readonly HashSet<(long Account, Cid Blob)> BlobsReferenced = new();
 
@@ -72,6 +75,25 @@ internal sealed unsafe class WriteContext : IDisposable
         fixed (byte* k = key)
         fixed (byte* v = value)
             RocksNative.rocksdb_writebatch_put_cf(Batch, _db.Cf(cf), k, (nuint)key.Length, v, (nuint)value.Length);
+    }
+
+    /// <summary>Puts <paramref name="prefix"/> + <paramref name="value"/> as one value without concatenating them first.</summary>
+    public void Put(ColumnFamily cf, ReadOnlySpan<byte> key, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> value)
+    {
+        fixed (byte* k = key)
+        fixed (byte* p = prefix)
+        fixed (byte* v = value)
+        {
+            byte** values = stackalloc byte*[2];
+            nuint* sizes = stackalloc nuint[2];
+            values[0] = p;
+            values[1] = v;
+            sizes[0] = (nuint)prefix.Length;
+            sizes[1] = (nuint)value.Length;
+            byte* keyPtr = k;
+            nuint keySize = (nuint)key.Length;
+            RocksNative.rocksdb_writebatch_putv_cf(Batch, _db.Cf(cf), 1, &keyPtr, &keySize, 2, values, sizes);
+        }
     }
 
     public void Delete(ColumnFamily cf, ReadOnlySpan<byte> key)
@@ -144,6 +166,7 @@ internal sealed unsafe class WriteContext : IDisposable
         BlobUsage.Clear();
         BlobRows.Clear();
         BlobsReferenced.Clear();
+        Blocks.Clear();
         _seq = durableSeq;
         _nextAccountId = durableNextAccountId;
         MetaDirty = false;

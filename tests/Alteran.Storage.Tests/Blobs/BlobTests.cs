@@ -104,7 +104,7 @@ public class BlobTests
         Assert.Equal(1000, t.Store.GetBlobUsage(1));
 
         // Once the record drops its reference, the blob goes too.
-        var d = new PreparedCommit { AccountId = 1, Commit = Cid.ForDagCbor("c2"u8), Rev = "r2" };
+        var d = new PreparedCommit { AccountId = 1, Commit = Cid.ForDagCbor("c2"u8), Rev = Commits.Rev(2) };
         d.DeleteRecord("app.test.post", "post");
         d.RemoveBlobRef(kept.Cid, "app.test.post", "post");
         await t.Store.ApplyCommitAsync(d);

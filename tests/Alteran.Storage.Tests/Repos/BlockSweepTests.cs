@@ -10,7 +10,7 @@ public class BlockSweepTests
     {
         using var t = new TempStore();
         var all = new List<Cid>();
-        var c = new PreparedCommit { AccountId = 1, Commit = Cid.ForDagCbor("root"u8), Rev = "r" };
+        var c = new PreparedCommit { AccountId = 1, Commit = Cid.ForDagCbor("root"u8), Rev = Commits.Rev(1) };
         c.AddBlock(c.Commit, "root"u8.ToArray());
         for (int i = 0; i < 100; i++)
         {

@@ -10,7 +10,7 @@ public class ReadTests
     private static async Task<TempStore> Seeded()
     {
         var t = new TempStore();
-        var c = new PreparedCommit { AccountId = 7, Commit = Cid.ForDagCbor("c"u8), Rev = "r1" };
+        var c = new PreparedCommit { AccountId = 7, Commit = Cid.ForDagCbor("c"u8), Rev = Commits.Rev(1) };
         c.AddBlock(c.Commit, "c"u8.ToArray());
         for (int i = 0; i < 10; i++)
             c.PutRecord("app.test.b", $"k{i}", Cid.ForDagCbor(new[] { (byte)i }));
@@ -18,11 +18,11 @@ public class ReadTests
         c.PutRecord("app.test.c", "x", Cid.ForDagCbor("x"u8));
         await t.Store.ApplyCommitAsync(c);
         // A neighbouring account and a collection sharing a name prefix must not leak into listings.
-        var other = new PreparedCommit { AccountId = 8, Commit = Cid.ForDagCbor("d"u8), Rev = "r1" };
+        var other = new PreparedCommit { AccountId = 8, Commit = Cid.ForDagCbor("d"u8), Rev = Commits.Rev(1) };
         other.PutRecord("app.test.b", "k5", Cid.ForDagCbor("o"u8));
         other.PutRecord("app.test.bb", "k0", Cid.ForDagCbor("o"u8));
         await t.Store.ApplyCommitAsync(other);
-        var third = new PreparedCommit { AccountId = 7, Commit = Cid.ForDagCbor("e"u8), Rev = "r2" };
+        var third = new PreparedCommit { AccountId = 7, Commit = Cid.ForDagCbor("e"u8), Rev = Commits.Rev(2) };
         third.PutRecord("app.test.bb", "z", Cid.ForDagCbor("z"u8));
         await t.Store.ApplyCommitAsync(third);
         return t;
@@ -79,7 +79,7 @@ public class ReadTests
     public async Task GetBlocks_returns_each_in_request_order()
     {
         using var t = new TempStore();
-        var c = new PreparedCommit { AccountId = 1, Commit = Cid.ForDagCbor("c"u8), Rev = "r" };
+        var c = new PreparedCommit { AccountId = 1, Commit = Cid.ForDagCbor("c"u8), Rev = Commits.Rev(1) };
         var cids = new List<Cid>();
         for (int i = 0; i < 150; i++)
         {
@@ -114,7 +114,7 @@ public class ReadTests
         var expected = new HashSet<Cid>();
         for (long account = 1; account <= 3; account++)
         {
-            var c = new PreparedCommit { AccountId = account, Commit = Cid.ForDagCbor(BitConverter.GetBytes(account)), Rev = "r" };
+            var c = new PreparedCommit { AccountId = account, Commit = Cid.ForDagCbor(BitConverter.GetBytes(account)), Rev = Commits.Rev(1) };
             for (int i = 0; i < 100; i++)
             {
                 byte[] b = BitConverter.GetBytes(account * 1000 + i);
@@ -126,7 +126,7 @@ public class ReadTests
         }
         using RepoBlockCursor cursor = t.Store.StreamRepoBlocks(2);
         // Written after the cursor opened: must not appear (snapshot).
-        var late = new PreparedCommit { AccountId = 2, Commit = Cid.ForDagCbor("late"u8), Rev = "r" };
+        var late = new PreparedCommit { AccountId = 2, Commit = Cid.ForDagCbor("late"u8), Rev = Commits.Rev(1) };
         late.AddBlock(Cid.ForDagCbor("late"u8), "late"u8.ToArray());
         await t.Store.ApplyCommitAsync(late);
         var seen = new HashSet<Cid>();

@@ -57,7 +57,7 @@ public class DiskFullTests(ITestOutputHelper output)
                     byte[] block = new byte[64 * 1024];
                     random.NextBytes(block); // incompressible
                     Cid cid = Cid.ForDagCbor(block);
-                    var c = new PreparedCommit { AccountId = 1, Commit = cid, Rev = $"r{i}" };
+                    var c = new PreparedCommit { AccountId = 1, Commit = cid, Rev = Commits.Rev(i) };
                     c.AddBlock(cid, block);
                     c.PutRecord("app.test.full", $"k{i:D5}", cid);
                     c.Event = new TestEvent([1]);

@@ -20,9 +20,10 @@ public sealed partial class RepoXrpcHandlers
     private async ValueTask GetRepoAsync(HttpContext context)
     {
         AccountRow account = RequireServedRepo(context.Request.Query.GetString("did"u8));
-        // "since" is accepted (syntax-checked) but the whole repo is returned: a superset of the diff, which
-        // clients must handle anyway (the reference falls back to the full repo for unknown revs).
-        if (context.Request.Query.GetString("since"u8) is { } since && !Tid.IsValid(since))
+        // "since": only the blocks of later commits (newest first); root is the head commit either way, and
+        // since = head gives a CAR with the root and no blocks, as the reference (repoRev > since).
+        string? since = context.Request.Query.GetString("since"u8);
+        if (since is not null && !Tid.IsValid(since))
             throw XrpcException.InvalidRequest("Parameter 'since' must be a TID");
         if (_repo.GetLatestCommit(account.AccountId) is null)
             throw new XrpcException(400, "RepoNotFound", $"Could not find repo for DID: {account.Did}");
@@ -30,7 +31,7 @@ public sealed partial class RepoXrpcHandlers
         // RepoService writes into a pipe (flushing every 64 KB); we forward each segment to the socket, so a
         // slow client back-pressures the export rather than letting it buffer the repo.
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 256 * 1024, resumeWriterThreshold: 128 * 1024, useSynchronizationContext: false));
-        Task<bool> export = ExportAsync(account.AccountId, pipe.Writer, context.ConnectionAborted);
+        Task<bool> export = ExportAsync(account.AccountId, since, pipe.Writer, context.ConnectionAborted);
         ResponseBodyWriter body = context.Response.StartBody(CarContentType);
         try
         {
@@ -52,11 +53,11 @@ public sealed partial class RepoXrpcHandlers
         }
     }
 
-    private async Task<bool> ExportAsync(long account, PipeWriter writer, CancellationToken cancellationToken)
+    private async Task<bool> ExportAsync(long account, string? since, PipeWriter writer, CancellationToken cancellationToken)
     {
         try
         {
-            bool found = await _repo.ExportRepoAsync(account, writer, cancellationToken: cancellationToken).ConfigureAwait(false);
+            bool found = await _repo.ExportRepoAsync(account, writer, cancellationToken: cancellationToken, since: since).ConfigureAwait(false);
             await writer.CompleteAsync().ConfigureAwait(false);
             return found;
         }

@@ -61,7 +61,8 @@ public sealed class SyncListingTests
                 """;
             await PdsRepoFixture.OkJsonAsync(await f.PostJsonAsync("com.atproto.repo.createRecord", post, a));
         }
-        referenced.Sort(StringComparer.Ordinal);
+        // Binary CID order (the store's index order; the reference sorts the text form, the order is not specified).
+        referenced.Sort((x, y) => Alteran.Protocol.Cid.Parse(x).CompareTo(Alteran.Protocol.Cid.Parse(y)));
 
         var seen = new List<string>();
         string? cursor = null;
@@ -75,5 +76,7 @@ public sealed class SyncListingTests
         }
         Assert.Equal(referenced, seen);
         await PdsRepoFixture.AssertErrorAsync(await f.GetAsync("com.atproto.sync.listBlobs?did=did:plc:unknownunknownunknown"), 400, "RepoNotFound");
+        await PdsRepoFixture.AssertErrorAsync(await f.GetAsync($"com.atproto.sync.listBlobs?did={a.Did}&cursor=notacid"), 400, "InvalidRequest");
+        await PdsRepoFixture.AssertErrorAsync(await f.GetAsync($"com.atproto.sync.listBlobs?did={a.Did}&since=notatid"), 400, "InvalidRequest");
     }
 }
