@@ -36,8 +36,12 @@ public sealed class HandleResolver : IDisposable
     public HandleCache Cache => _cache;
 
     /// <summary>The DID of <paramref name="handle"/> (a syntactically valid handle), or null when it does not resolve.</summary>
+    /// <param name="handle">A syntactically valid handle.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <param name="fresh">Skip the cache read (the result is still cached): for <c>updateHandle</c>, where a user who
+    /// has just fixed their DNS must not wait for a cached "not found" to expire.</param>
     /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> is cancelled.</exception>
-    public async Task<string?> ResolveAsync(string handle, CancellationToken cancellationToken = default)
+    public async Task<string?> ResolveAsync(string handle, CancellationToken cancellationToken = default, bool fresh = false)
     {
         ArgumentNullException.ThrowIfNull(handle);
         if (!Handle.IsValid(handle.AsSpan()))
@@ -45,7 +49,7 @@ public sealed class HandleResolver : IDisposable
         handle = handle.ToLowerInvariant();
         if (Handle.IsDisallowedTld(handle.AsSpan()) || Handle.IsTestTld(handle.AsSpan()))
             return null;
-        if (_cache.TryGet(handle, out string? cached))
+        if (!fresh && _cache.TryGet(handle, out string? cached))
             return cached;
 
         await _concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -60,6 +60,31 @@ public sealed class IdentityRoutes(PdsRuntime pds)
         ctx.Response.WriteJson(new DidOutput(did), PdsJsonContext.Default.DidOutput);
     }
 
+    /// <summary>
+    /// A new handle must point back at this account, as the reference PDS requires: the host name of this PDS and its
+    /// subdomains are ours (our <c>/.well-known/atproto-did</c> answers them), any other handle must resolve (DNS TXT or
+    /// HTTPS well-known, skipping the cache) to the account's DID. <c>.test</c> handles can never resolve; they are
+    /// accepted unverified in development only, so local set-ups and tests keep working.
+    /// </summary>
+    private async ValueTask VerifyHandleAsync(string handle, CancellationToken cancellationToken)
+    {
+        string host = pds.Hostname;
+        int colon = host.LastIndexOf(':');
+        if (colon > 0 && host.IndexOf(']') < colon)
+            host = host[..colon];
+        if (handle == host || handle.EndsWith("." + host, StringComparison.Ordinal))
+            return;
+        if (Handle.IsTestTld(handle.AsSpan()))
+        {
+            if (pds.Options.IsProduction)
+                throw new XrpcException(400, "InvalidHandle", "A .test handle cannot be verified");
+            return;
+        }
+        string? did = await pds.HandleResolver.ResolveAsync(handle, cancellationToken, fresh: true).ConfigureAwait(false);
+        if (did != pds.Did)
+            throw XrpcException.InvalidRequest("External handle did not resolve to this account's DID (DNS TXT _atproto or https://<handle>/.well-known/atproto-did)");
+    }
+
     private async ValueTask UpdateHandleAsync(HttpContext ctx)
     {
         AuthenticatedAccount account = pds.Authenticator.RequireAccess(ctx);
@@ -72,6 +97,8 @@ public sealed class IdentityRoutes(PdsRuntime pds)
             throw new XrpcException(400, "InvalidHandle", "Invalid handle");
         if (Handle.IsDisallowedTld(handle.AsSpan()))
             throw new XrpcException(400, "InvalidHandle", "Handle TLD is not allowed");
+        if (handle != pds.Handle)
+            await VerifyHandleAsync(handle, ctx.ConnectionAborted).ConfigureAwait(false);
         await _gate.WaitAsync(ctx.ConnectionAborted).ConfigureAwait(false);
         try
         {

@@ -63,4 +63,36 @@ public sealed class ResolveHandleRouteTests
         Assert.Equal(400, r.Status);
         Assert.Equal("HandleNotFound", r.Error);
     }
+
+    [Fact]
+    public async Task UpdateHandle_AcceptsOurDomainAndHandlesThatResolveToUs_RefusesOthers()
+    {
+        await using var dns = new LoopbackDnsServer();
+        await using PdsTestHost host = await PdsTestHost.StartAsync(o =>
+        {
+            o.Hostname = "pds.example.org";
+            o.DnsResolver = dns.EndPoint;
+        });
+        (string access, _) = await host.LoginOkAsync();
+        string did = host.Pds.Did;
+        dns.SetTxt("_atproto.mine.example.net", "did=" + did);
+        dns.SetTxt("_atproto.theirs.example.net", "did=did:plc:someoneelse00");
+
+        // A subdomain of our host name is served by our own well-known: no look-up needed.
+        Assert.Equal(200, (await host.PostAsync("xrpc/com.atproto.identity.updateHandle", """{"handle":"me.pds.example.org"}""", access)).Status);
+        Assert.Equal(200, (await host.PostAsync("xrpc/com.atproto.identity.updateHandle", """{"handle":"mine.example.net"}""", access)).Status);
+        Assert.Equal("mine.example.net", host.Pds.Handle);
+
+        Reply theirs = await host.PostAsync("xrpc/com.atproto.identity.updateHandle", """{"handle":"theirs.example.net"}""", access);
+        Assert.Equal(400, theirs.Status);
+        Assert.Equal("InvalidRequest", theirs.Error);
+        Assert.Equal("mine.example.net", host.Pds.Handle);
+
+        // Not found is cached for resolveHandle, but updateHandle looks again: a user who just fixed DNS is not kept waiting.
+        Assert.Equal("HandleNotFound", (await host.GetAsync("xrpc/com.atproto.identity.resolveHandle?handle=later.example.net")).Error);
+        Assert.Equal(400, (await host.PostAsync("xrpc/com.atproto.identity.updateHandle", """{"handle":"later.example.net"}""", access)).Status);
+        dns.SetTxt("_atproto.later.example.net", "did=" + did);
+        Assert.Equal(200, (await host.PostAsync("xrpc/com.atproto.identity.updateHandle", """{"handle":"later.example.net"}""", access)).Status);
+        Assert.Equal("later.example.net", host.Pds.Handle);
+    }
 }

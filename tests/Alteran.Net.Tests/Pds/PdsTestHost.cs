@@ -54,7 +54,13 @@ internal sealed class PdsTestHost : IAsyncDisposable
 
     public AlteranOptions CreateOptions()
     {
-        var options = new AlteranOptions { DataDirectory = DataDirectory, Listen = new IPEndPoint(IPAddress.Loopback, 0), MaxJsonBytes = 16 * 1024 };
+        var options = new AlteranOptions
+        {
+            DataDirectory = DataDirectory, Listen = new IPEndPoint(IPAddress.Loopback, 0), MaxJsonBytes = 16 * 1024,
+            // Handle look-ups never leave the machine in tests: DNS and HTTPS well-known go to a closed loopback port
+            // (tests that need answers start their own loopback servers and set these again).
+            DnsResolver = new IPEndPoint(IPAddress.Loopback, 9), HandleWellKnownOriginOverride = new Uri("http://127.0.0.1:9"),
+        };
         Configure?.Invoke(options);
         return options;
     }
