@@ -28,7 +28,17 @@ internal static class XrpcMain
         using var client = new XrpcClient(target);
         await using var monitor = new ResourceMonitor(options.ServerPid);
         var run = new XrpcRun(options, client, monitor);
-        List<PhaseReport> reports = await run.RunAsync(cts.Token);
+        List<PhaseReport> reports;
+        try
+        {
+            reports = await run.RunAsync(cts.Token);
+        }
+        catch (LoginFailedException ex)
+        {
+            Console.Error.WriteLine($"error: login as {options.Handle} failed ({ex.Message}); no phase was run. Check --handle/--password.");
+            return 3;
+        }
+
         string label = options.Label.Length > 0 ? options.Label : target.ToString();
         Console.WriteLine();
         Console.WriteLine($"== {label} ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {ResourceMonitor.LoadAverage1():F1}, {Environment.ProcessorCount} cpus)");
