@@ -19,6 +19,14 @@ internal static class XrpcMain
             return 2;
         }
 
+        if (options.Phases.Exists(p => p.StartsWith("fanout", StringComparison.Ordinal) || p.StartsWith("replay", StringComparison.Ordinal))
+            && Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+        {
+            // Thousands of subscriber sockets: run socket continuations on the epoll thread instead of hopping to the
+            // thread pool (measured: about a quarter less client CPU per frame). Read once, at the first socket operation.
+            Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+        }
+
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(options.MaxTotalSeconds + 120));
         Console.CancelKeyPress += (_, e) =>
         {
