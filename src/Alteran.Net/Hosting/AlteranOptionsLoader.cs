@@ -63,6 +63,21 @@ public static class AlteranOptionsLoader
         o.HeaderTimeoutSeconds = GetSeconds(configuration, "ALTERAN_HEADER_TIMEOUT_SECONDS", o.HeaderTimeoutSeconds, errors);
         o.KeepAliveTimeoutSeconds = GetSeconds(configuration, "ALTERAN_KEEPALIVE_TIMEOUT_SECONDS", o.KeepAliveTimeoutSeconds, errors);
         o.ShutdownTimeoutSeconds = GetSeconds(configuration, "ALTERAN_SHUTDOWN_TIMEOUT_SECONDS", o.ShutdownTimeoutSeconds, errors);
+
+        // --- branch bench ---
+        string? rateLimits = Get(configuration, "PDS_RATE_LIMITS_ENABLED");
+        if (rateLimits is not null)
+        {
+            if (bool.TryParse(rateLimits, out bool enabled))
+            {
+                o.RateLimitsEnabled = enabled;
+            }
+            else
+            {
+                errors.Add($"PDS_RATE_LIMITS_ENABLED must be true or false: '{rateLimits}'");
+            }
+        }
+
         return o;
     }
 
