@@ -13,9 +13,14 @@ internal sealed class ClientConnection : IDisposable
 
     private ClientConnection(Socket socket) => _socket = socket;
 
-    public static async Task<ClientConnection> ConnectAsync(LoadTarget target, CancellationToken cancellationToken)
+    public static async Task<ClientConnection> ConnectAsync(LoadTarget target, CancellationToken cancellationToken, System.Net.IPAddress? source = null)
     {
         var socket = new Socket(target.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (source is not null)
+        {
+            socket.Bind(new System.Net.IPEndPoint(source, 0));
+        }
+
         await socket.ConnectAsync(target.EndPoint, cancellationToken);
         return new ClientConnection(socket);
     }
