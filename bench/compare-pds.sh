@@ -63,8 +63,10 @@ run_ours() { # out
   port=$(free_port)
   handle=${ALTERAN_HANDLE:-}
   password=${ALTERAN_PASSWORD:-}
+  # Rate limits off, as on the reference (PDS_RATE_LIMITS_ENABLED=false there too): its per-IP budgets would
+  # answer 429 within the first phases.
   local envs=(ALTERAN_DATA="$data" ALTERAN_LISTEN="127.0.0.1:$port" ALTERAN_LOG_LEVEL=Warning
-    ALTERAN_MAX_CONNECTIONS=100000 ALTERAN_MAX_CONNECTIONS_PER_IP=100000)
+    ALTERAN_MAX_CONNECTIONS=100000 ALTERAN_MAX_CONNECTIONS_PER_IP=100000 PDS_RATE_LIMITS_ENABLED=false)
   [[ -n $handle ]] && envs+=(PDS_HANDLE="$handle")
   [[ -n $password ]] && envs+=(USER_PASSWORD="$password")
   # shellcheck disable=SC2086
