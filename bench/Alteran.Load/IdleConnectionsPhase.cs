@@ -62,11 +62,18 @@ internal sealed class IdleConnectionsPhase(int[] steps, TimeSpan settle, int per
 
                 await Task.Delay(settle, cancellationToken);
                 ServerSample? after = ServerSample.Read(serverPid);
-                result.Add($"open@{step}", clients.Count.ToString()).Add($"errors@{step}", errors.ToString());
+                int open = 0;
+                foreach (ClientConnection c in clients)
+                {
+                    open += c.IsOpen ? 1 : 0;
+                }
+
+                // A server whose keep-alive timeout is shorter than the time taken closes some: they are not counted.
+                result.Add($"open@{step}", open.ToString()).Add($"errors@{step}", errors.ToString());
                 if (before is { } b && after is { } a)
                 {
                     result.Add($"rss@{step} MiB", (a.RssBytes / 1048576.0).ToString("F1"))
-                        .Add($"bytes/idle conn@{step}", ((a.RssBytes - b.RssBytes) / (double)Math.Max(1, clients.Count)).ToString("F0"));
+                        .Add($"bytes/idle conn@{step}", open == 0 ? "n/a" : ((a.RssBytes - b.RssBytes) / (double)open).ToString("F0"));
                 }
             }
 

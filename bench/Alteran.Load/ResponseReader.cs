@@ -25,6 +25,22 @@ internal sealed class ClientConnection : IDisposable
         return new ClientConnection(socket);
     }
 
+    /// <summary>False once the server has closed the connection (readable with nothing to read) or it broke.</summary>
+    public bool IsOpen
+    {
+        get
+        {
+            try
+            {
+                return !(_socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>Sends <paramref name="request"/> and returns the status code of the response.</summary>
     public async ValueTask<int> SendAsync(byte[] request, CancellationToken cancellationToken)
     {
