@@ -142,6 +142,9 @@ for n in names:
 extras = [("getRepo", "mbPerSecond"), ("getRepo", "ttfbMedianMs"), ("getRepo", "bytes"), ("fill", "recordsPerSecond"),
           ("listRecords16", "recordsPerSecond")]
 extras += [(n, k) for n in names if n.startswith("firehose") for k in ("framesPerSecond", "frameLatencyP50Ms", "frameLatencyP99Ms", "deliveredShare")]
+extras += [(n, k) for n in names if n.startswith("fanout") for k in ("framesPerSecond", "lastSubscriberFromAckP50Ms", "lastSubscriberFromAckP99Ms",
+           "deliveredShare", "serverCpuUsPerFrame", "bytesPerSubscriber")]
+extras += [(n, k) for n in names if n.startswith("replay") for k in ("framesPerSecond", "mbPerSecond", "catchUpSeconds")]
 def mex(runs, name, key):
     v = [r[name]["extra"][key] for r in runs if name in r and key in r[name].get("extra", {}) and r[name]["extra"][key] is not None]
     return statistics.median(v) if v else None
