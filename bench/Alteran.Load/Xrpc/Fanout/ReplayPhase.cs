@@ -43,7 +43,7 @@ internal sealed class ReplayPhase(XrpcOptions options, XrpcClient client) : IFra
         TimeSpan bound = duration + TimeSpan.FromSeconds(120);
         while (!cts.IsCancellationRequested && Stopwatch.GetElapsedTime(start) < bound && Stopwatch.GetElapsedTime(lastProgress) < TimeSpan.FromSeconds(10))
         {
-            if (Array.TrueForAll(_caughtUpAt, t => Volatile.Read(ref t) != 0) || set.Connected == 0)
+            if (Array.TrueForAll(_caughtUpAt, t => t != 0) || set.Connected == 0)
             {
                 break;
             }
