@@ -63,8 +63,10 @@ run_ours() { # out
   port=$(free_port)
   handle=${ALTERAN_HANDLE:-}
   password=${ALTERAN_PASSWORD:-}
+  # Rate limits off, as on the reference (PDS_RATE_LIMITS_ENABLED=false there too): its per-IP budgets would
+  # answer 429 within the first phases.
   local envs=(ALTERAN_DATA="$data" ALTERAN_LISTEN="127.0.0.1:$port" ALTERAN_LOG_LEVEL=Warning
-    ALTERAN_MAX_CONNECTIONS=100000 ALTERAN_MAX_CONNECTIONS_PER_IP=100000)
+    ALTERAN_MAX_CONNECTIONS=100000 ALTERAN_MAX_CONNECTIONS_PER_IP=100000 PDS_RATE_LIMITS_ENABLED=false)
   [[ -n $handle ]] && envs+=(PDS_HANDLE="$handle")
   [[ -n $password ]] && envs+=(USER_PASSWORD="$password")
   # shellcheck disable=SC2086
@@ -140,6 +142,9 @@ for n in names:
 extras = [("getRepo", "mbPerSecond"), ("getRepo", "ttfbMedianMs"), ("getRepo", "bytes"), ("fill", "recordsPerSecond"),
           ("listRecords16", "recordsPerSecond")]
 extras += [(n, k) for n in names if n.startswith("firehose") for k in ("framesPerSecond", "frameLatencyP50Ms", "frameLatencyP99Ms", "deliveredShare")]
+extras += [(n, k) for n in names if n.startswith("fanout") for k in ("framesPerSecond", "lastSubscriberFromAckP50Ms", "lastSubscriberFromAckP99Ms",
+           "deliveredShare", "serverCpuUsPerFrame", "bytesPerSubscriber")]
+extras += [(n, k) for n in names if n.startswith("replay") for k in ("framesPerSecond", "mbPerSecond", "catchUpSeconds")]
 def mex(runs, name, key):
     v = [r[name]["extra"][key] for r in runs if name in r and key in r[name].get("extra", {}) and r[name]["extra"][key] is not None]
     return statistics.median(v) if v else None

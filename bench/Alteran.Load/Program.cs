@@ -7,7 +7,7 @@ namespace Alteran.Load;
 /// <see cref="Xrpc.XrpcRun"/> and bench/README.md); <c>--url</c> runs the raw HTTP/1.1 keep-alive load below.
 /// <code>
 /// dotnet run -c Release --project bench/Alteran.Load -- --url http://127.0.0.1:2583/xrpc/_health \
-///     --connections 64 --duration 10 --warmup 3 --pid &lt;server pid&gt; [--idle 5000] [--mode load|idle] [--label alteran]
+///     --connections 64 --duration 10 --warmup 3 --pid &lt;server pid&gt; [--idle 1000,10000] [--mode load|idle] [--label alteran]
 /// </code>
 /// Phases: warm-up (not reported), keep-alive load, then optionally idle connections (RSS per connection).
 /// Server CPU and RSS come from /proc/&lt;pid&gt;; the tool refuses any target that is not loopback.
@@ -30,7 +30,7 @@ internal static class Program
         if (!options.TryGetValue("url", out string? url))
         {
             Console.Error.WriteLine(Xrpc.XrpcOptions.Usage);
-            Console.Error.WriteLine("   or: --url http://127.0.0.1:PORT/path --url http://127.0.0.1:PORT/path [--connections N] [--duration S] [--warmup S] [--pid PID] [--idle N] [--mode load|idle] [--label NAME]");
+            Console.Error.WriteLine("   or: --url http://127.0.0.1:PORT/path --url http://127.0.0.1:PORT/path [--connections N] [--duration S] [--warmup S] [--pid PID] [--idle N[,N...]] [--mode load|idle] [--label NAME]");
             return 2;
         }
 
@@ -49,7 +49,12 @@ internal static class Program
         int duration = Math.Clamp(Get(options, "duration", 10), 1, 600);
         int warmup = Math.Clamp(Get(options, "warmup", 3), 0, 120);
         int pid = Get(options, "pid", 0);
-        int idle = Math.Clamp(Get(options, "idle", 0), 0, 50_000);
+        // --idle N or a list of steps, e.g. --idle 1000,10000 (RSS per idle connection at each).
+        int[] idleSteps = options.TryGetValue("idle", out string? idleText)
+            ? Array.ConvertAll(idleText.Split(',', StringSplitOptions.RemoveEmptyEntries), v => Math.Clamp(int.Parse(v, CultureInfo.InvariantCulture), 1, 50_000))
+            : [];
+        Array.Sort(idleSteps);
+        int idle = idleSteps.Length > 0 ? idleSteps[^1] : 0;
         string label = options.GetValueOrDefault("label", target.Display);
 
         // --mode load: warm-up then keep-alive load (then idle if --idle). --mode idle: a short warm-up on one
@@ -59,7 +64,7 @@ internal static class Program
         if (mode == "idle")
         {
             phases.Add(new KeepAlivePhase("warmup", 1, TimeSpan.FromSeconds(Math.Max(1, warmup))));
-            phases.Add(new IdleConnectionsPhase(Math.Max(1, idle), TimeSpan.FromSeconds(2)));
+            phases.Add(new IdleConnectionsPhase(idleSteps.Length > 0 ? idleSteps : [1000], TimeSpan.FromSeconds(2)));
         }
         else
         {
@@ -71,7 +76,7 @@ internal static class Program
             phases.Add(new KeepAlivePhase("keepalive", connections, TimeSpan.FromSeconds(duration)));
             if (idle > 0)
             {
-                phases.Add(new IdleConnectionsPhase(idle, TimeSpan.FromSeconds(2)));
+                phases.Add(new IdleConnectionsPhase(idleSteps, TimeSpan.FromSeconds(2)));
             }
         }
 

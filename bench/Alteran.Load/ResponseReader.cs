@@ -13,11 +13,32 @@ internal sealed class ClientConnection : IDisposable
 
     private ClientConnection(Socket socket) => _socket = socket;
 
-    public static async Task<ClientConnection> ConnectAsync(LoadTarget target, CancellationToken cancellationToken)
+    public static async Task<ClientConnection> ConnectAsync(LoadTarget target, CancellationToken cancellationToken, System.Net.IPAddress? source = null)
     {
         var socket = new Socket(target.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (source is not null)
+        {
+            socket.Bind(new System.Net.IPEndPoint(source, 0));
+        }
+
         await socket.ConnectAsync(target.EndPoint, cancellationToken);
         return new ClientConnection(socket);
+    }
+
+    /// <summary>False once the server has closed the connection (readable with nothing to read) or it broke.</summary>
+    public bool IsOpen
+    {
+        get
+        {
+            try
+            {
+                return !(_socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                return false;
+            }
+        }
     }
 
     /// <summary>Sends <paramref name="request"/> and returns the status code of the response.</summary>

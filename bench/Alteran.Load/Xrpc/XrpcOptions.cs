@@ -21,6 +21,9 @@ internal sealed class XrpcOptions
     public string Label { get; init; } = "";
     public int FirehoseWriters { get; init; } = 4;
     public int FirehoseProbes { get; init; } = 4;
+    public int FanoutRate { get; init; } = 50;
+    public int FanoutPerSource { get; init; } = 8;
+    public int FanoutInFlight { get; init; } = 64;
 
     public static XrpcOptions Parse(Dictionary<string, string> o)
     {
@@ -56,6 +59,9 @@ internal sealed class XrpcOptions
             Label = o.GetValueOrDefault("label", ""),
             FirehoseWriters = Math.Clamp(Int("firehose-writers", 4), 1, 64),
             FirehoseProbes = Math.Clamp(Int("firehose-probes", 4), 1, 64),
+            FanoutRate = Math.Clamp(Int("fanout-rate", 50), 1, 100_000),
+            FanoutPerSource = Math.Clamp(Int("fanout-per-source", 8), 1, 10_000),
+            FanoutInFlight = Math.Clamp(Int("fanout-in-flight", 64), 1, 1024),
         };
     }
 
@@ -63,5 +69,6 @@ internal sealed class XrpcOptions
         "usage: --target http://127.0.0.1:PORT --handle H --password P [--phases " + DefaultPhases + "]\n" +
         "       [--phase-seconds 10] [--max-ops 100000] [--max-total-seconds 900] [--fill-records 2000] [--fill-seconds 240]\n" +
         "       [--server-pid PID] [--out file.json] [--label NAME] [--firehose-writers 4] [--firehose-probes 4]\n" +
-        "phases: login fill create1 create16 create64 getRecord listRecords(=listRecords1,listRecords16) getRepo uploadBlob getBlob firehoseN";
+        "       [--fanout-rate 50] [--fanout-per-source 8] [--fanout-in-flight 64]\n" +
+        "phases: login fill create1 create16 create64 getRecord listRecords(=listRecords1,listRecords16) getRepo uploadBlob getBlob firehoseN fanoutN replayN";
 }

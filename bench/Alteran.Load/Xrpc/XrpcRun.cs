@@ -31,7 +31,11 @@ internal sealed class XrpcRun(XrpcOptions options, XrpcClient client, ResourceMo
 
             if (phase != "login" && client.AccessJwt is null)
             {
-                await client.LoginAsync(options.Handle, options.Password, ct);
+                XrpcResponse login = await client.LoginAsync(options.Handle, options.Password, ct);
+                if (!login.Ok)
+                {
+                    throw new LoginFailedException(ClosedLoop.Describe(login));
+                }
             }
 
             Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {phase}");
@@ -61,6 +65,11 @@ internal sealed class XrpcRun(XrpcOptions options, XrpcClient client, ResourceMo
             report.LoadAverage = ResourceMonitor.LoadAverage1();
             reports.Add(report);
             PhaseReport.WriteTable(Console.Out, [report]);
+            if (phase == "login" && (report.Skipped is not null || report.Errors > 0 || client.AccessJwt is null))
+            {
+                // Every later phase would only measure 401s: stop here.
+                throw new LoginFailedException(report.FirstError ?? report.Skipped ?? "no access token");
+            }
         }
 
         return reports;
@@ -79,6 +88,10 @@ internal sealed class XrpcRun(XrpcOptions options, XrpcClient client, ResourceMo
         "getRepo" => GetRepoAsync(ct),
         "uploadBlob" => UploadBlobAsync(ct),
         "getBlob" => GetBlobAsync(ct),
+        _ when phase.StartsWith("fanout", StringComparison.Ordinal) && int.TryParse(phase.AsSpan(6), out int n) && n is > 0 and <= 15_000
+            => new Fanout.FanoutPhase(options, client).RunAsync(phase, n, PhaseTime, ct),
+        _ when phase.StartsWith("replay", StringComparison.Ordinal) && int.TryParse(phase.AsSpan(6), out int n) && n is > 0 and <= 1_000
+            => new Fanout.ReplayPhase(options, client).RunAsync(phase, n, PhaseTime, ct),
         _ when phase.StartsWith("firehose", StringComparison.Ordinal) && int.TryParse(phase.AsSpan(8), out int n) && n is > 0 and <= 10_000
             => new FirehosePhase(options, client).RunAsync(phase, n, PhaseTime, ct),
         _ => throw new ArgumentException($"unknown phase {phase}"),

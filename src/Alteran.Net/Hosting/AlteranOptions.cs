@@ -99,4 +99,12 @@ public sealed class AlteranOptions
 
     /// <summary>Environment name for logs.</summary>
     public string EnvironmentName => IsProduction ? "production" : "development";
+
+    // --- branch bench: benchmark switch ---
+
+    /// <summary>
+    /// <c>PDS_RATE_LIMITS_ENABLED</c> (same name as the reference PDS; default true): <c>false</c> turns the XRPC rate
+    /// limiter off, for load benchmarks on loopback (the per-IP write budget would otherwise answer 429 after 5,000 writes).
+    /// </summary>
+    public bool RateLimitsEnabled { get; set; } = true;
 }

@@ -85,6 +85,20 @@ public static class AlteranOptionsLoader
             else
                 errors.Add($"PDS_DEBUG_ROUTES must be true or false, not '{debug}'");
         }
+        // --- branch bench ---
+        string? rateLimits = Get(configuration, "PDS_RATE_LIMITS_ENABLED");
+        if (rateLimits is not null)
+        {
+            if (bool.TryParse(rateLimits, out bool rateLimitsOn))
+            {
+                o.RateLimitsEnabled = rateLimitsOn;
+            }
+            else
+            {
+                errors.Add($"PDS_RATE_LIMITS_ENABLED must be true or false: '{rateLimits}'");
+            }
+        }
+
         return o;
     }
 

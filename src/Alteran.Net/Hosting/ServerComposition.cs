@@ -66,7 +66,7 @@ public static class ServerComposition
     public static RateLimitOptions CreateRateLimitOptions(AlteranOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new RateLimitOptions { GlobalPerMinute = options.RateLimitPerMinute };
+        return new RateLimitOptions { GlobalPerMinute = options.RateLimitPerMinute, Enabled = options.RateLimitsEnabled };
     }
 
     /// <summary>

@@ -37,7 +37,8 @@ internal sealed partial class HttpConnection : ITrackedConnection
         Shutdown,
     }
 
-    private readonly Socket _socket;
+    private readonly Socket? _socket;
+    private readonly Stream? _transport; // in-process runs only (benchmarks): no socket
     private readonly HttpLimits _limits;
     private Stream? _stream;
     private PipeReader _input = null!;
@@ -68,9 +69,18 @@ internal sealed partial class HttpConnection : ITrackedConnection
     private int _aborted;
 
     public HttpConnection(HttpServer server, Socket socket, long id, IPAddress remoteAddress)
+        : this(server, id, remoteAddress) => _socket = socket;
+
+    /// <summary>
+    /// A connection over any duplex stream instead of a socket (e.g. two in-memory pipes), so a whole request can be
+    /// measured in process: bytes in → parser → router → handler → bytes out. The caller runs <see cref="RunAsync"/>.
+    /// </summary>
+    internal HttpConnection(HttpServer server, Stream transport, long id, IPAddress remoteAddress)
+        : this(server, id, remoteAddress) => _transport = transport;
+
+    private HttpConnection(HttpServer server, long id, IPAddress remoteAddress)
     {
         Server = server;
-        _socket = socket;
         _limits = server.Options.Limits;
         Id = id;
         RemoteAddress = remoteAddress;
@@ -117,7 +127,7 @@ internal sealed partial class HttpConnection : ITrackedConnection
     {
         try
         {
-            var networkStream = new NetworkStream(_socket, ownsSocket: false);
+            Stream networkStream = _transport ?? new NetworkStream(_socket!, ownsSocket: false);
             _stream = networkStream;
             if (Server.Options.Certificate is { } certificate)
             {
@@ -501,7 +511,8 @@ internal sealed partial class HttpConnection : ITrackedConnection
 
         // Callbacks run on the thread pool, not on the heartbeat thread that may be calling us.
         _ = _abortCts?.CancelAsync();
-        _socket.Dispose();
+        _socket?.Dispose();
+        _transport?.Dispose();
     }
 
     /// <summary>
@@ -522,7 +533,7 @@ internal sealed partial class HttpConnection : ITrackedConnection
             await FlushOutputAsync(default).ConfigureAwait(false);
             if (Server.Options.Certificate is null)
             {
-                _socket.Shutdown(SocketShutdown.Send);
+                _socket?.Shutdown(SocketShutdown.Send);
             }
 
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
@@ -577,7 +588,7 @@ internal sealed partial class HttpConnection : ITrackedConnection
         {
             if (Volatile.Read(ref _aborted) == 0)
             {
-                _socket.Shutdown(SocketShutdown.Both);
+                _socket?.Shutdown(SocketShutdown.Both);
             }
         }
         catch (Exception)
