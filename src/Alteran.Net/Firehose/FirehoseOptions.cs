@@ -27,6 +27,13 @@ public sealed class FirehoseOptions
     /// <summary>A send that has not completed after this long closes the subscriber (<c>ConsumerTooSlow</c>).</summary>
     public TimeSpan SendStallTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Most concurrent subscribers (503 beyond it). Per-address caps are the WebSocket layer's (<c>WebSocketOptions.MaxPerIp</c>).</summary>
+    /// <summary>Most concurrent stream subscribers, <c>subscribeRepos</c> and <c>/subscribe</c> together (503 beyond it).</summary>
     public int MaxSubscribers { get; init; } = 10_000;
+
+    /// <summary>Most concurrent stream subscribers from one remote address (429 beyond it). The WebSocket layer's
+    /// <c>WebSocketOptions.MaxPerIp</c> (all WebSockets) and the HTTP per-address connection cap also apply.</summary>
+    public int MaxSubscribersPerIp { get; init; } = 16;
+
+    /// <summary>Loopback clients skip <see cref="MaxSubscribersPerIp"/> (a local reverse proxy connects from 127.0.0.1).</summary>
+    public bool ExemptLoopbackFromPerIpCap { get; init; } = true;
 }

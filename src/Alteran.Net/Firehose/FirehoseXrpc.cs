@@ -31,21 +31,29 @@ public sealed class FirehoseXrpc : IDisposable
     private readonly FirehoseOptions _options;
     private readonly HashSet<WebSocketConnection> _active = [];
     private readonly Timer _watchdog;
+    private readonly SubscriberLimiter _limiter;
     private int _subscribers;
     private long _tooSlow;
 
-    /// <summary>Creates the handler over <paramref name="sequencer"/> (its store and options).</summary>
-    public FirehoseXrpc(Sequencer sequencer)
+    /// <summary>
+    /// Creates the handler over <paramref name="sequencer"/> (its store and options). <paramref name="limiter"/> caps
+    /// subscribers (share it with other stream endpoints); by default one from the options' caps.
+    /// </summary>
+    public FirehoseXrpc(Sequencer sequencer, SubscriberLimiter? limiter = null)
     {
         ArgumentNullException.ThrowIfNull(sequencer);
         _sequencer = sequencer;
         _options = sequencer.Options;
+        _limiter = limiter ?? new SubscriberLimiter(_options.MaxSubscribers, _options.MaxSubscribersPerIp, _options.ExemptLoopbackFromPerIpCap);
         TimeSpan period = TimeSpan.FromMilliseconds(Math.Clamp(_options.SendStallTimeout.TotalMilliseconds / 4, 10, 1000));
         _watchdog = new Timer(static s => ((FirehoseXrpc)s!).CheckStalledSends(), this, period, period);
     }
 
     /// <summary>Stops the stall watchdog (after the server has stopped).</summary>
     public void Dispose() => _watchdog.Dispose();
+
+    /// <summary>The subscriber caps this handler applies.</summary>
+    public SubscriberLimiter Limiter => _limiter;
 
     /// <summary>Current subscribers.</summary>
     public int SubscriberCount => Volatile.Read(ref _subscribers);
@@ -64,11 +72,9 @@ public sealed class FirehoseXrpc : IDisposable
     public async ValueTask SubscribeAsync(HttpContext context)
     {
         long? cursor = ParseCursor(context.Request.Query);
-        if (Interlocked.Increment(ref _subscribers) > _options.MaxSubscribers)
-        {
-            Interlocked.Decrement(ref _subscribers);
-            throw XrpcException.Unavailable("TooManySubscribers", "The firehose subscriber limit is reached");
-        }
+        System.Net.IPAddress address = context.Request.RemoteAddress;
+        _limiter.Acquire(address);
+        Interlocked.Increment(ref _subscribers);
         try
         {
             WebSocketConnection ws = await context.AcceptWebSocketAsync().ConfigureAwait(false);
@@ -88,6 +94,7 @@ public sealed class FirehoseXrpc : IDisposable
         finally
         {
             Interlocked.Decrement(ref _subscribers);
+            _limiter.Release(address);
         }
     }
 

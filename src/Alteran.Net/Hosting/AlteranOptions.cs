@@ -74,6 +74,17 @@ public sealed class AlteranOptions
     /// <summary><c>ALTERAN_SHUTDOWN_TIMEOUT_SECONDS</c>: how long shutdown waits for in-flight requests.</summary>
     public double ShutdownTimeoutSeconds { get; set; } = 10;
 
+    // --- firehose branch: stream subscriber caps (subscribeRepos and Jetstream /subscribe) ---
+
+    /// <summary><c>PDS_FIREHOSE_MAX_SUBSCRIBERS</c>: most concurrent stream subscribers (503 beyond it).</summary>
+    public int FirehoseMaxSubscribers { get; set; } = 10_000;
+
+    /// <summary><c>PDS_FIREHOSE_MAX_SUBSCRIBERS_PER_IP</c>: most concurrent stream subscribers per address (429 beyond it).</summary>
+    public int FirehoseMaxSubscribersPerIp { get; set; } = 16;
+
+    /// <summary><c>ALTERAN_WEBSOCKET_MAX_PER_IP</c>: most WebSocket connections per address, any endpoint (429 beyond it).</summary>
+    public int WebSocketMaxPerIp { get; set; } = 16;
+
     /// <summary>Environment name for logs.</summary>
     public string EnvironmentName => IsProduction ? "production" : "development";
 }

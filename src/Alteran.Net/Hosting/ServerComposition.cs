@@ -26,6 +26,7 @@ public static class ServerComposition
                 HeaderTimeout = TimeSpan.FromSeconds(options.HeaderTimeoutSeconds),
                 KeepAliveTimeout = TimeSpan.FromSeconds(options.KeepAliveTimeoutSeconds),
             },
+            WebSockets = new Alteran.Net.WebSockets.WebSocketOptions { MaxPerIp = options.WebSocketMaxPerIp },
         };
 
         if (options.TlsCertificatePath is not null && options.TlsKeyPath is not null)
@@ -58,6 +59,7 @@ public static class ServerComposition
         // Single account: every account id maps to the one signing key, which the runtime owns and disposes.
         new Alteran.Net.Pds.Repo.RepoXrpcHandlers(pds.Repo, pds.Store, pds.Authenticator, _ => pds.SigningKey, repoOptions).Register(router);
         pds.Firehose.Register(router);
+        pds.Jetstream.Register(router);
         return router;
     }
 

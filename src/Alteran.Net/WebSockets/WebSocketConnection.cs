@@ -40,6 +40,7 @@ public sealed class WebSocketConnection : IAsyncDisposable
     private long _pingSentMs;
     private int _closeSent;
     private int _state;
+    private int _maxInboundMessageBytes;
 
     // Reassembly of a fragmented data message.
     private byte[]? _message;
@@ -53,7 +54,22 @@ public sealed class WebSocketConnection : IAsyncDisposable
         _input = input;
         _output = output;
         _options = options;
+        _maxInboundMessageBytes = options.MaxInboundMessageBytes;
         _lastSendMs = Environment.TickCount64;
+    }
+
+    /// <summary>
+    /// Largest inbound data message for this connection (default <see cref="WebSocketOptions.MaxInboundMessageBytes"/>).
+    /// Set it in the accept callback, before the receive loop starts.
+    /// </summary>
+    public int MaxInboundMessageBytes
+    {
+        get => _maxInboundMessageBytes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxInboundMessageBytes = value;
+        }
     }
 
     /// <summary>Called with each complete inbound data message (payload valid only during the call).</summary>
@@ -329,7 +345,7 @@ public sealed class WebSocketConnection : IAsyncDisposable
                     WebSocketProtocolException.Throw(WebSocketCloseStatus.ProtocolError, "Unexpected continuation or new message inside a fragmented one");
                 }
 
-                if (_messageLength + header.PayloadLength > _options.MaxInboundMessageBytes)
+                if (_messageLength + header.PayloadLength > _maxInboundMessageBytes)
                 {
                     WebSocketProtocolException.Throw(WebSocketCloseStatus.MessageTooBig, "Message too big");
                 }
