@@ -15,7 +15,7 @@ public sealed class FirehoseOptions
     /// <summary>Most out-of-order events held while waiting; beyond it the gap is filled from the log at once.</summary>
     public int ReorderWindow { get; init; } = 4096;
 
-    /// <summary>Period of the gap check, which also wakes idle subscribers so closed ones end.</summary>
+    /// <summary>Period of the sequencer's gap check.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Events read from the log per replay batch (then sent before the next batch is read).</summary>

@@ -147,7 +147,9 @@ public sealed class FirehoseXrpc : IDisposable
             live = false;
         }
 
-        var replay = new ReplayBuffer(_options.ReplayBatchSize);
+        // A closing subscriber wakes the ring once (coalesced), so idle subscribers need no periodic wake-up.
+        using CancellationTokenRegistration wake = ws.Closed.UnsafeRegister(static r => ((FrameRing)r!).SignalSoon(), ring);
+        ReplayBuffer? replay = null; // only while replaying: a caught-up subscriber holds its ring position only
         try
         {
             while (!ws.Closed.IsCancellationRequested)
@@ -160,9 +162,23 @@ public sealed class FirehoseXrpc : IDisposable
                             await TooSlowAsync(ws).ConfigureAwait(false);
                             return;
                         }
-                        if (!await SendAsync(ws, frame!).ConfigureAwait(false))
-                            return;
-                        next++;
+                        if (replay is not null)
+                        {
+                            replay.Dispose();
+                            replay = null;
+                        }
+                        // Write this frame and every further one already published, then flush once.
+                        if (WriteAvailable(ws, ring, frame!, ref next))
+                        {
+                            if (!await FlushAsync(ws).ConfigureAwait(false))
+                                return;
+                        }
+                        else
+                        {
+                            if (!await SendAsync(ws, frame!).ConfigureAwait(false))
+                                return;
+                            next++;
+                        }
                         break;
                     case RingReadStatus.Hole:
                         next++;
@@ -179,6 +195,7 @@ public sealed class FirehoseXrpc : IDisposable
                             await TooSlowAsync(ws).ConfigureAwait(false);
                             return;
                         }
+                        replay ??= new ReplayBuffer(_options.ReplayBatchSize);
                         next = await ReplayBatchAsync(ws, store, next, replay).ConfigureAwait(false);
                         if (next < 0)
                             return;
@@ -188,7 +205,55 @@ public sealed class FirehoseXrpc : IDisposable
         }
         finally
         {
-            replay.Dispose();
+            replay?.Dispose();
+        }
+    }
+
+    private const int MaxBurstBytes = 256 * 1024;
+
+    // Buffers `first` (the frame at `next`) and the frames after it that are already in the ring, up to a byte
+    // budget, advancing `next` past them; false if nothing could be buffered (another send holds the socket).
+    private static bool WriteAvailable(WebSocketConnection ws, FrameRing ring, byte[] first, ref long next)
+    {
+        if (!ws.TryBeginWrites())
+            return false;
+        try
+        {
+            ws.WriteBuffered(WebSocketOpcode.Binary, first);
+            next++;
+            int bytes = first.Length;
+            while (bytes < MaxBurstBytes)
+            {
+                RingReadStatus status = ring.TryRead(next, out byte[]? frame);
+                if (status == RingReadStatus.Hole)
+                {
+                    next++;
+                    continue;
+                }
+                if (status != RingReadStatus.Ok)
+                    break;
+                ws.WriteBuffered(WebSocketOpcode.Binary, frame!);
+                next++;
+                bytes += frame!.Length;
+            }
+        }
+        finally
+        {
+            ws.EndWrites();
+        }
+        return true;
+    }
+
+    private static async ValueTask<bool> FlushAsync(WebSocketConnection ws)
+    {
+        try
+        {
+            await ws.FlushAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            return false;
         }
     }
 

@@ -17,6 +17,7 @@ public class SeqRing<T> where T : class
     private long _tail;      // oldest seq still held (head + 1 when empty)
     private long _bytes;     // writer-only: bytes of held frames
     private TaskCompletionSource _signal = NewSignal();
+    private int _signalScheduled;
 
     /// <summary>Creates an empty ring whose first published seq will be <paramref name="startAfter"/> + 1; <paramref name="sizeOf"/> measures items against the byte budget.</summary>
     public SeqRing(int capacity, long byteBudget, Func<T, int> sizeOf, long startAfter = 0)
@@ -99,6 +100,24 @@ public class SeqRing<T> where T : class
 
     /// <summary>Wakes every reader waiting on <see cref="NextSignal"/> (continuations run on the thread pool).</summary>
     public void Signal() => Interlocked.Exchange(ref _signal, NewSignal()).TrySetResult();
+
+    /// <summary>
+    /// Schedules one <see cref="Signal"/> on the thread pool, coalescing calls until it runs: publishers (which may
+    /// hold a repo lock) and closing subscribers never wake thousands of readers themselves. The work item goes to
+    /// the calling worker's local queue, so it runs as soon as the caller's current work item ends (a global-queue
+    /// item would wait behind every queued subscriber continuation).
+    /// </summary>
+    public void SignalSoon()
+    {
+        if (Interlocked.Exchange(ref _signalScheduled, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static ring =>
+            {
+                Volatile.Write(ref ring._signalScheduled, 0); // before signalling: a later publish schedules again
+                ring.Signal();
+            }, this, preferLocal: true);
+        }
+    }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

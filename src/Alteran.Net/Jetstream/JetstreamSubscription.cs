@@ -127,6 +127,8 @@ public sealed class JetstreamSubscription
             live = false;
         }
 
+        // A closing subscriber wakes the ring once (coalesced), so idle subscribers need no periodic wake-up.
+        using CancellationTokenRegistration wake = ws.Closed.UnsafeRegister(static r => ((SeqRing<JetstreamBatch>)r!).SignalSoon(), ring);
         JetstreamFrameConverter? converter = null;
         try
         {
@@ -140,23 +142,32 @@ public sealed class JetstreamSubscription
                             await ws.CloseAsync(WebSocketCloseStatus.PolicyViolation, "consumer too slow").ConfigureAwait(false);
                             return;
                         }
-                        if (!await SendBatchAsync(ws, sub, batch!, ref skipBeforeUs).ConfigureAwait(false))
-                            return;
-                        next++;
+                        if (converter is not null)
+                        {
+                            converter.Dispose(); // in the ring: the feed's batches from here on
+                            converter = null;
+                        }
+                        // Write what this batch and the ones already after it hold for the subscriber, flush once.
+                        if (WriteAvailable(ws, sub, ring, batch!, ref next, ref skipBeforeUs))
+                        {
+                            if (!await FlushAsync(ws).ConfigureAwait(false))
+                                return;
+                        }
+                        else
+                        {
+                            if (!await SendBatchAsync(ws, sub, batch!, ref skipBeforeUs).ConfigureAwait(false))
+                                return;
+                            next++;
+                        }
                         break;
                     case RingReadStatus.Hole:
                         next++;
                         break;
                     case RingReadStatus.NotYet:
                         live = true;
-                        if (converter is not null)
-                        {
-                            converter.Dispose(); // caught up: the feed's batches from here on
-                            converter = null;
-                        }
                         Task signal = ring.NextSignal;
                         if (ring.Head < next && !ws.Closed.IsCancellationRequested)
-                            await Task.WhenAny(signal, ws.Completion).ConfigureAwait(false);
+                            await signal.ConfigureAwait(false);
                         break;
                     default: // before the ring: convert from the event log
                         if (live && ring.Head - next > _options.MaxLagEvents)
@@ -194,7 +205,7 @@ public sealed class JetstreamSubscription
             // Nothing logged beyond `next` yet: wait for the feed (it cannot lap us past the log).
             Task signal = _feed.Ring.NextSignal;
             if (_feed.Ring.Head < next && !ws.Closed.IsCancellationRequested)
-                await Task.WhenAny(signal, ws.Completion).ConfigureAwait(false);
+                await signal.ConfigureAwait(false);
             sub.SkipBeforeUs = skipBeforeUs;
             return next;
         }
@@ -208,6 +219,75 @@ public sealed class JetstreamSubscription
         return next;
     }
 
+    private const int MaxBurstBytes = 256 * 1024;
+
+    // Buffers the wanted events of `first` (the batch at `next`) and of the batches already after it, up to a byte
+    // budget, advancing `next` past them; false if nothing could be buffered (another send holds the socket).
+    private static bool WriteAvailable(WebSocketConnection ws, Subscriber sub, SeqRing<JetstreamBatch> ring, JetstreamBatch first,
+        ref long next, ref long skipBeforeUs)
+    {
+        if (!ws.TryBeginWrites())
+            return false;
+        try
+        {
+            WebSocketOpcode opcode = sub.Compress ? WebSocketOpcode.Binary : WebSocketOpcode.Text;
+            int bytes = 0;
+            JetstreamBatch batch = first;
+            while (true)
+            {
+                foreach (JetstreamEncodedEvent e in batch.Events)
+                {
+                    if (!Wanted(sub, e, ref skipBeforeUs, out ReadOnlyMemory<byte> payload))
+                        continue;
+                    ws.WriteBuffered(opcode, payload.Span);
+                    bytes += payload.Length;
+                }
+                next++;
+                if (bytes >= MaxBurstBytes)
+                    return true;
+                RingReadStatus status;
+                JetstreamBatch? following;
+                while ((status = ring.TryRead(next, out following)) == RingReadStatus.Hole)
+                    next++;
+                if (status != RingReadStatus.Ok)
+                    return true;
+                batch = following!;
+            }
+        }
+        finally
+        {
+            ws.EndWrites();
+        }
+    }
+
+    // Whether the subscriber's current filter wants `e` (and its payload); `skip` drops events before a replay cursor
+    // and is cleared at the first event at or after it.
+    private static bool Wanted(Subscriber sub, JetstreamEncodedEvent e, ref long skip, out ReadOnlyMemory<byte> payload)
+    {
+        payload = default;
+        if (e.TimeUs < skip)
+            return false;
+        skip = long.MinValue;
+        JetstreamFilter filter = sub.Filter;
+        if (!filter.Matches(e.Did, e.Collection))
+            return false;
+        payload = sub.Compress ? e.GetOrCreateCompressed() : e.Json;
+        return filter.AcceptsSize(payload.Length);
+    }
+
+    private static async ValueTask<bool> FlushAsync(WebSocketConnection ws)
+    {
+        try
+        {
+            await ws.FlushAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
     // Sends the batch's events that the subscriber's current filter wants. `skipBeforeUs` drops events before a
     // replay cursor; it is cleared at the first event at or after it.
     private static ValueTask<bool> SendBatchAsync(WebSocketConnection ws, Subscriber sub, JetstreamBatch batch, ref long skipBeforeUs)
@@ -215,15 +295,7 @@ public sealed class JetstreamSubscription
         JetstreamEncodedEvent[] events = batch.Events;
         for (int i = 0; i < events.Length; i++)
         {
-            JetstreamEncodedEvent e = events[i];
-            if (e.TimeUs < skipBeforeUs)
-                continue;
-            skipBeforeUs = long.MinValue;
-            JetstreamFilter filter = sub.Filter;
-            if (!filter.Matches(e.Did, e.Collection))
-                continue;
-            ReadOnlyMemory<byte> payload = sub.Compress ? e.GetOrCreateCompressed() : e.Json;
-            if (!filter.AcceptsSize(payload.Length))
+            if (!Wanted(sub, events[i], ref skipBeforeUs, out _))
                 continue;
             // Rare: several wanted events in one batch (a multi-op commit). Send the rest asynchronously.
             return SendFromAsync(ws, sub, events, i, skipBeforeUs);
@@ -235,15 +307,7 @@ public sealed class JetstreamSubscription
     {
         for (int i = start; i < events.Length; i++)
         {
-            JetstreamEncodedEvent e = events[i];
-            if (e.TimeUs < skipBeforeUs)
-                continue;
-            skipBeforeUs = long.MinValue;
-            JetstreamFilter filter = sub.Filter;
-            if (!filter.Matches(e.Did, e.Collection))
-                continue;
-            ReadOnlyMemory<byte> payload = sub.Compress ? e.GetOrCreateCompressed() : e.Json;
-            if (!filter.AcceptsSize(payload.Length))
+            if (!Wanted(sub, events[i], ref skipBeforeUs, out ReadOnlyMemory<byte> payload))
                 continue;
             try
             {
