@@ -61,7 +61,7 @@ public sealed class JetstreamFeed : IDisposable
                 switch (frames.TryRead(next, out byte[]? frame))
                 {
                     case RingReadStatus.Ok:
-                        _ring.Publish(next, _converter.Convert(next, frame, Compress));
+                        _ring.Publish(next, ConvertOrSkip(next, frame!));
                         next++;
                         published = true;
                         break;
@@ -97,6 +97,20 @@ public sealed class JetstreamFeed : IDisposable
         }
     }
 
+    // The feed must outlive any one bad event: the converter already skips undecodable frames and malformed records;
+    // anything else unexpected about one event makes it an empty batch rather than stopping the stream.
+    private JetstreamBatch ConvertOrSkip(long seq, byte[] frame)
+    {
+        try
+        {
+            return _converter.Convert(seq, frame, Compress);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return new JetstreamBatch(seq, []);
+        }
+    }
+
     // The feed fell behind the firehose ring (a huge burst): convert from the event log; missing seqs are holes.
     private long CatchUpFromLog(long next)
     {
@@ -109,7 +123,7 @@ public sealed class JetstreamFeed : IDisposable
                 long seq = events.Seq;
                 while (next < seq)
                     _ring.Publish(next++, null);
-                _ring.Publish(seq, _converter.Convert(seq, events.Frame.ToArray(), Compress));
+                _ring.Publish(seq, ConvertOrSkip(seq, events.Frame.ToArray()));
                 next = seq + 1;
                 count++;
             }
