@@ -40,8 +40,18 @@ public class FanOutLatencyBenchmarks
     private readonly List<long> _latencies = new(100_000);
     private TimeSpan _cpuAtStart;
 
-    [Params(1000)]
+    /// <summary>Subscriber counts: 1000, or the comma-separated list in <c>ALTERAN_FANOUT_SUBSCRIBERS</c> (e.g. 10000;
+    /// mind the open-file limit: each subscriber is two sockets in this process).</summary>
+    [ParamsSource(nameof(SubscriberCounts))]
     public int Subscribers { get; set; }
+
+    public static IEnumerable<int> SubscriberCounts()
+    {
+        string? list = Environment.GetEnvironmentVariable("ALTERAN_FANOUT_SUBSCRIBERS");
+        if (string.IsNullOrWhiteSpace(list))
+            return [1000];
+        return list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
+    }
 
     private sealed class Percentiles : ManualConfig
     {
@@ -83,6 +93,11 @@ public class FanOutLatencyBenchmarks
             $"RSS {(rssAfter - rssBefore) / Subscribers} B/subscriber (both include the in-process client socket)");
         for (int i = 0; i < Subscribers; i++)
             _readers[i] = ReadLoopAsync(_clients[i]);
+        // Idle cost: nothing is published for 3 s; caught-up subscribers should cost (next to) no CPU.
+        TimeSpan idleStart = Process.GetCurrentProcess().TotalProcessorTime;
+        Thread.Sleep(3000);
+        TimeSpan idle = Process.GetCurrentProcess().TotalProcessorTime - idleStart;
+        Console.WriteLine($"// fan-out idle: {idle.TotalMilliseconds / 3:F1} ms CPU per second with {Subscribers} caught-up subscribers");
         _cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
     }
 
