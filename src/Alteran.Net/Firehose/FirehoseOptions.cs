@@ -15,7 +15,7 @@ public sealed class FirehoseOptions
     /// <summary>Most out-of-order events held while waiting; beyond it the gap is filled from the log at once.</summary>
     public int ReorderWindow { get; init; } = 4096;
 
-    /// <summary>Period of the gap check, which also wakes idle subscribers so closed ones end.</summary>
+    /// <summary>Period of the sequencer's gap check.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Events read from the log per replay batch (then sent before the next batch is read).</summary>
@@ -27,6 +27,13 @@ public sealed class FirehoseOptions
     /// <summary>A send that has not completed after this long closes the subscriber (<c>ConsumerTooSlow</c>).</summary>
     public TimeSpan SendStallTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Most concurrent subscribers (503 beyond it). Per-address caps are the WebSocket layer's (<c>WebSocketOptions.MaxPerIp</c>).</summary>
+    /// <summary>Most concurrent stream subscribers, <c>subscribeRepos</c> and <c>/subscribe</c> together (503 beyond it).</summary>
     public int MaxSubscribers { get; init; } = 10_000;
+
+    /// <summary>Most concurrent stream subscribers from one remote address (429 beyond it). The WebSocket layer's
+    /// <c>WebSocketOptions.MaxPerIp</c> (all WebSockets) and the HTTP per-address connection cap also apply.</summary>
+    public int MaxSubscribersPerIp { get; init; } = 16;
+
+    /// <summary>Loopback clients skip <see cref="MaxSubscribersPerIp"/> (a local reverse proxy connects from 127.0.0.1).</summary>
+    public bool ExemptLoopbackFromPerIpCap { get; init; } = true;
 }

@@ -31,21 +31,29 @@ public sealed class FirehoseXrpc : IDisposable
     private readonly FirehoseOptions _options;
     private readonly HashSet<WebSocketConnection> _active = [];
     private readonly Timer _watchdog;
+    private readonly SubscriberLimiter _limiter;
     private int _subscribers;
     private long _tooSlow;
 
-    /// <summary>Creates the handler over <paramref name="sequencer"/> (its store and options).</summary>
-    public FirehoseXrpc(Sequencer sequencer)
+    /// <summary>
+    /// Creates the handler over <paramref name="sequencer"/> (its store and options). <paramref name="limiter"/> caps
+    /// subscribers (share it with other stream endpoints); by default one from the options' caps.
+    /// </summary>
+    public FirehoseXrpc(Sequencer sequencer, SubscriberLimiter? limiter = null)
     {
         ArgumentNullException.ThrowIfNull(sequencer);
         _sequencer = sequencer;
         _options = sequencer.Options;
+        _limiter = limiter ?? new SubscriberLimiter(_options.MaxSubscribers, _options.MaxSubscribersPerIp, _options.ExemptLoopbackFromPerIpCap);
         TimeSpan period = TimeSpan.FromMilliseconds(Math.Clamp(_options.SendStallTimeout.TotalMilliseconds / 4, 10, 1000));
         _watchdog = new Timer(static s => ((FirehoseXrpc)s!).CheckStalledSends(), this, period, period);
     }
 
     /// <summary>Stops the stall watchdog (after the server has stopped).</summary>
     public void Dispose() => _watchdog.Dispose();
+
+    /// <summary>The subscriber caps this handler applies.</summary>
+    public SubscriberLimiter Limiter => _limiter;
 
     /// <summary>Current subscribers.</summary>
     public int SubscriberCount => Volatile.Read(ref _subscribers);
@@ -64,11 +72,9 @@ public sealed class FirehoseXrpc : IDisposable
     public async ValueTask SubscribeAsync(HttpContext context)
     {
         long? cursor = ParseCursor(context.Request.Query);
-        if (Interlocked.Increment(ref _subscribers) > _options.MaxSubscribers)
-        {
-            Interlocked.Decrement(ref _subscribers);
-            throw XrpcException.Unavailable("TooManySubscribers", "The firehose subscriber limit is reached");
-        }
+        System.Net.IPAddress address = context.Request.RemoteAddress;
+        _limiter.Acquire(address);
+        Interlocked.Increment(ref _subscribers);
         try
         {
             WebSocketConnection ws = await context.AcceptWebSocketAsync().ConfigureAwait(false);
@@ -88,6 +94,7 @@ public sealed class FirehoseXrpc : IDisposable
         finally
         {
             Interlocked.Decrement(ref _subscribers);
+            _limiter.Release(address);
         }
     }
 
@@ -140,7 +147,9 @@ public sealed class FirehoseXrpc : IDisposable
             live = false;
         }
 
-        var replay = new ReplayBuffer(_options.ReplayBatchSize);
+        // A closing subscriber wakes the ring once (coalesced), so idle subscribers need no periodic wake-up.
+        using CancellationTokenRegistration wake = ws.Closed.UnsafeRegister(static r => ((FrameRing)r!).SignalSoon(), ring);
+        ReplayBuffer? replay = null; // only while replaying: a caught-up subscriber holds its ring position only
         try
         {
             while (!ws.Closed.IsCancellationRequested)
@@ -153,9 +162,23 @@ public sealed class FirehoseXrpc : IDisposable
                             await TooSlowAsync(ws).ConfigureAwait(false);
                             return;
                         }
-                        if (!await SendAsync(ws, frame!).ConfigureAwait(false))
-                            return;
-                        next++;
+                        if (replay is not null)
+                        {
+                            replay.Dispose();
+                            replay = null;
+                        }
+                        // Write this frame and every further one already published, then flush once.
+                        if (WriteAvailable(ws, ring, frame!, ref next))
+                        {
+                            if (!await FlushAsync(ws).ConfigureAwait(false))
+                                return;
+                        }
+                        else
+                        {
+                            if (!await SendAsync(ws, frame!).ConfigureAwait(false))
+                                return;
+                            next++;
+                        }
                         break;
                     case RingReadStatus.Hole:
                         next++;
@@ -172,6 +195,7 @@ public sealed class FirehoseXrpc : IDisposable
                             await TooSlowAsync(ws).ConfigureAwait(false);
                             return;
                         }
+                        replay ??= new ReplayBuffer(_options.ReplayBatchSize);
                         next = await ReplayBatchAsync(ws, store, next, replay).ConfigureAwait(false);
                         if (next < 0)
                             return;
@@ -181,7 +205,55 @@ public sealed class FirehoseXrpc : IDisposable
         }
         finally
         {
-            replay.Dispose();
+            replay?.Dispose();
+        }
+    }
+
+    private const int MaxBurstBytes = 256 * 1024;
+
+    // Buffers `first` (the frame at `next`) and the frames after it that are already in the ring, up to a byte
+    // budget, advancing `next` past them; false if nothing could be buffered (another send holds the socket).
+    private static bool WriteAvailable(WebSocketConnection ws, FrameRing ring, byte[] first, ref long next)
+    {
+        if (!ws.TryBeginWrites())
+            return false;
+        try
+        {
+            ws.WriteBuffered(WebSocketOpcode.Binary, first);
+            next++;
+            int bytes = first.Length;
+            while (bytes < MaxBurstBytes)
+            {
+                RingReadStatus status = ring.TryRead(next, out byte[]? frame);
+                if (status == RingReadStatus.Hole)
+                {
+                    next++;
+                    continue;
+                }
+                if (status != RingReadStatus.Ok)
+                    break;
+                ws.WriteBuffered(WebSocketOpcode.Binary, frame!);
+                next++;
+                bytes += frame!.Length;
+            }
+        }
+        finally
+        {
+            ws.EndWrites();
+        }
+        return true;
+    }
+
+    private static async ValueTask<bool> FlushAsync(WebSocketConnection ws)
+    {
+        try
+        {
+            await ws.FlushAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            return false;
         }
     }
 

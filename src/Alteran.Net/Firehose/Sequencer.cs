@@ -24,7 +24,6 @@ public sealed class Sequencer : IRepoEventSink, IDisposable
     private long _oldestPendingSinceMs; // when the current gap was first seen (0 = no gap)
     private long _trailingSinceMs;      // when durable events past the ring head were first seen with nothing pending
     private int _filling;
-    private int _signalScheduled;
     private bool _disposed;
 
     /// <summary>Creates a sequencer whose ring starts after the store's last durable seq.</summary>
@@ -84,17 +83,7 @@ public sealed class Sequencer : IRepoEventSink, IDisposable
 
     // Waking thousands of subscribers queues one work item each: do it on the thread pool, never on the committing
     // task (which holds a repo lock), and coalesce bursts into one wake-up.
-    private void ScheduleSignal()
-    {
-        if (Interlocked.Exchange(ref _signalScheduled, 1) == 0)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static s =>
-            {
-                Volatile.Write(ref s._signalScheduled, 0); // before signalling: a later publish schedules again
-                s._ring.Signal();
-            }, this, preferLocal: false);
-        }
-    }
+    private void ScheduleSignal() => _ring.SignalSoon();
 
     /// <summary>
     /// Appends an event that changes no repo (<c>#identity</c>, <c>#account</c>) to the store's log and publishes
@@ -150,7 +139,8 @@ public sealed class Sequencer : IRepoEventSink, IDisposable
         }
         if (fill)
             FillGaps();
-        _ring.Signal(); // wake idle subscribers so closed ones notice
+        // No periodic wake-up of idle subscribers: a closing subscriber asks for one signal itself, so an idle
+        // firehose costs no per-subscriber work.
     }
 
     /// <summary>

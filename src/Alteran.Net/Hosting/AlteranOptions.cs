@@ -96,6 +96,16 @@ public sealed class AlteranOptions
 
     /// <summary><c>PDS_DEBUG_ROUTES</c>: serve <c>/debug/*</c> (account auth required); refused in production.</summary>
     public bool DebugRoutes { get; set; }
+    // --- firehose branch: stream subscriber caps (subscribeRepos and Jetstream /subscribe) ---
+
+    /// <summary><c>PDS_FIREHOSE_MAX_SUBSCRIBERS</c>: most concurrent stream subscribers (503 beyond it).</summary>
+    public int FirehoseMaxSubscribers { get; set; } = 10_000;
+
+    /// <summary><c>PDS_FIREHOSE_MAX_SUBSCRIBERS_PER_IP</c>: most concurrent stream subscribers per address (429 beyond it).</summary>
+    public int FirehoseMaxSubscribersPerIp { get; set; } = 16;
+
+    /// <summary><c>ALTERAN_WEBSOCKET_MAX_PER_IP</c>: most WebSocket connections per address, any endpoint (429 beyond it).</summary>
+    public int WebSocketMaxPerIp { get; set; } = 16;
 
     /// <summary>Environment name for logs.</summary>
     public string EnvironmentName => IsProduction ? "production" : "development";

@@ -99,6 +99,10 @@ public static class AlteranOptionsLoader
             }
         }
 
+        // firehose branch: stream subscriber caps
+        o.FirehoseMaxSubscribers = (int)GetInt64(configuration, "PDS_FIREHOSE_MAX_SUBSCRIBERS", o.FirehoseMaxSubscribers, errors, int.MaxValue);
+        o.FirehoseMaxSubscribersPerIp = (int)GetInt64(configuration, "PDS_FIREHOSE_MAX_SUBSCRIBERS_PER_IP", o.FirehoseMaxSubscribersPerIp, errors, int.MaxValue);
+        o.WebSocketMaxPerIp = (int)GetInt64(configuration, "ALTERAN_WEBSOCKET_MAX_PER_IP", o.WebSocketMaxPerIp, errors, int.MaxValue);
         return o;
     }
 

@@ -26,6 +26,7 @@ public static class ServerComposition
                 HeaderTimeout = TimeSpan.FromSeconds(options.HeaderTimeoutSeconds),
                 KeepAliveTimeout = TimeSpan.FromSeconds(options.KeepAliveTimeoutSeconds),
             },
+            WebSockets = new Alteran.Net.WebSockets.WebSocketOptions { MaxPerIp = options.WebSocketMaxPerIp },
         };
 
         if (options.TlsCertificatePath is not null && options.TlsKeyPath is not null)
@@ -59,6 +60,7 @@ public static class ServerComposition
         new Alteran.Net.Pds.Repo.RepoXrpcHandlers(pds.Repo, pds.Store, pds.Authenticator, _ => pds.SigningKey, repoOptions).Register(router);
         pds.Firehose.Register(router);
         new DebugRoutes(pds).Register(router); // identity branch: maps /debug/* only when PDS_DEBUG_ROUTES=true
+        pds.Jetstream.Register(router);
         return router;
     }
 

@@ -12,7 +12,7 @@ internal sealed partial class HttpConnection
     private static ReadOnlySpan<byte> WebSocketGuid => "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"u8;
 
     /// <summary>Validates the upgrade request, sends 101 and hands the connection over to a <see cref="WebSocketConnection"/>.</summary>
-    internal async ValueTask<WebSocketConnection> AcceptWebSocketAsync(CancellationToken cancellationToken)
+    internal async ValueTask<WebSocketConnection> AcceptWebSocketAsync(Action<WebSocketConnection>? configure, CancellationToken cancellationToken)
     {
         if (_webSocket is not null || _response.HasStarted)
         {
@@ -57,6 +57,7 @@ internal sealed partial class HttpConnection
         var webSocket = new WebSocketConnection(this, _input, _output, Server.Options.WebSockets);
         _webSocket = webSocket;
         _phase = (int)Phase.WebSocket;
+        configure?.Invoke(webSocket);
         webSocket.Start();
         return webSocket;
     }

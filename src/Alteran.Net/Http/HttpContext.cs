@@ -73,5 +73,12 @@ public sealed class HttpContext
     /// <see cref="WebSocketHandshakeException"/> (answered with 400/426) when the request is not a valid upgrade.
     /// </summary>
     public ValueTask<WebSocketConnection> AcceptWebSocketAsync(CancellationToken cancellationToken = default)
-        => _connection.AcceptWebSocketAsync(cancellationToken);
+        => _connection.AcceptWebSocketAsync(null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="AcceptWebSocketAsync(CancellationToken)"/>, calling <paramref name="configure"/> before the
+    /// receive loop starts (to set a message handler or inbound limit no early client message can race past).
+    /// </summary>
+    public ValueTask<WebSocketConnection> AcceptWebSocketAsync(Action<WebSocketConnection> configure, CancellationToken cancellationToken = default)
+        => _connection.AcceptWebSocketAsync(configure, cancellationToken);
 }

@@ -10,7 +10,7 @@ public sealed class JetstreamEncodedEvent
     private readonly byte[] _data;
     private readonly int _jsonLength;
     private readonly int _didLength;
-    private readonly byte[]? _compressed;
+    private byte[]? _compressed; // set once: at encoding, or later by the first compressing subscriber that needs it
 
     internal JetstreamEncodedEvent(JetstreamEventKind kind, long timeUs, byte[] data, int jsonLength, int didLength, byte[]? compressed)
     {
@@ -32,10 +32,23 @@ public sealed class JetstreamEncodedEvent
     public ReadOnlyMemory<byte> Json => new(_data, 0, _jsonLength);
 
     /// <summary>Whether <see cref="Compressed"/> was produced.</summary>
-    public bool HasCompressed => _compressed is not null;
+    public bool HasCompressed => Volatile.Read(ref _compressed) is not null;
 
     /// <summary>The zstd frame (binary WebSocket frame for <c>compress=true</c>); empty unless <see cref="HasCompressed"/>.</summary>
-    public ReadOnlyMemory<byte> Compressed => _compressed;
+    public ReadOnlyMemory<byte> Compressed => Volatile.Read(ref _compressed);
+
+    /// <summary>
+    /// The zstd frame, compressing the JSON now (once, whoever gets there first) if the event was encoded without
+    /// it, e.g. because the first compressing subscriber connected after it was encoded.
+    /// </summary>
+    public ReadOnlyMemory<byte> GetOrCreateCompressed()
+    {
+        byte[]? compressed = Volatile.Read(ref _compressed);
+        if (compressed is not null)
+            return compressed;
+        byte[] made = JetstreamSharedCompressor.Compress(Json.Span);
+        return Interlocked.CompareExchange(ref _compressed, made, null) ?? made;
+    }
 
     /// <summary>The repo DID, UTF-8.</summary>
     public ReadOnlySpan<byte> Did => new(_data, _jsonLength, _didLength);
@@ -49,6 +62,6 @@ public sealed class JetstreamEncodedEvent
     {
         if (!compressed)
             return Json;
-        return _compressed ?? throw new InvalidOperationException("This event was encoded without its zstd frame.");
+        return Volatile.Read(ref _compressed) ?? throw new InvalidOperationException("This event was encoded without its zstd frame.");
     }
 }

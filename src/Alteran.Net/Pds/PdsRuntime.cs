@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Alteran.Net.Auth;
 using Alteran.Net.Firehose;
 using Alteran.Net.Hosting;
+using Alteran.Net.Jetstream;
 using Alteran.Net.Repo;
 using Alteran.Protocol.Crypto;
 using Alteran.Storage;
@@ -49,7 +50,11 @@ public sealed class PdsRuntime : IDisposable
     {
         Options = options;
         Sequencer = sequencer;
-        Firehose = new FirehoseXrpc(sequencer);
+        // firehose branch: one subscriber cap for both stream endpoints; the Jetstream feed tails the sequencer.
+        SubscriberLimiter limiter = new(sequencer.Options.MaxSubscribers, sequencer.Options.MaxSubscribersPerIp, sequencer.Options.ExemptLoopbackFromPerIpCap);
+        Firehose = new FirehoseXrpc(sequencer, limiter);
+        JetstreamFeed = new JetstreamFeed(sequencer);
+        Jetstream = new JetstreamSubscription(JetstreamFeed, limiter, settings.Time);
         Secrets = secrets;
         Hostname = hostname;
         Store = store;
@@ -95,6 +100,10 @@ public sealed class PdsRuntime : IDisposable
     public Sequencer Sequencer { get; }
     /// <summary>The <c>com.atproto.sync.subscribeRepos</c> handler.</summary>
     public FirehoseXrpc Firehose { get; }
+    /// <summary>Jetstream events derived from the firehose (firehose branch).</summary>
+    public JetstreamFeed JetstreamFeed { get; }
+    /// <summary>The Jetstream-compatible <c>/subscribe</c> handler (firehose branch).</summary>
+    public JetstreamSubscription Jetstream { get; }
     /// <summary>The repo service (shared with the repo/sync handlers).</summary>
     public RepoService Repo { get; }
     /// <summary>The repo signing key (K-256).</summary>
@@ -178,7 +187,12 @@ public sealed class PdsRuntime : IDisposable
             store = AlteranStore.Open(Path.Combine(dataDirectory, "store"), settings.Store);
             // The sequencer starts after the store's last seq; every event logged from here on reaches the ring
             // (commits through the repo service's sink, account events by the sequencer's catch-up from the log).
-            sequencer = new Sequencer(store, settings.Firehose);
+            // firehose branch: subscriber caps from the options unless the settings give the whole policy.
+            sequencer = new Sequencer(store, settings.Firehose ?? new FirehoseOptions
+            {
+                MaxSubscribers = options.FirehoseMaxSubscribers,
+                MaxSubscribersPerIp = options.FirehoseMaxSubscribersPerIp,
+            });
             var repo = new RepoService(store, new RepoServiceOptions { EventSink = sequencer });
             var hasher = new PasswordHasher(settings.PasswordHash);
             string handle;
@@ -289,6 +303,7 @@ public sealed class PdsRuntime : IDisposable
         HandleResolver.Dispose(); // identity branch
         Hasher.Dispose();
         Firehose.Dispose();
+        JetstreamFeed.Dispose();
         Sequencer.Dispose();
         Store.Dispose();
         SigningKey.Dispose();

@@ -40,6 +40,7 @@ public sealed class WebSocketConnection : IAsyncDisposable
     private long _pingSentMs;
     private int _closeSent;
     private int _state;
+    private int _maxInboundMessageBytes;
 
     // Reassembly of a fragmented data message.
     private byte[]? _message;
@@ -53,7 +54,22 @@ public sealed class WebSocketConnection : IAsyncDisposable
         _input = input;
         _output = output;
         _options = options;
+        _maxInboundMessageBytes = options.MaxInboundMessageBytes;
         _lastSendMs = Environment.TickCount64;
+    }
+
+    /// <summary>
+    /// Largest inbound data message for this connection (default <see cref="WebSocketOptions.MaxInboundMessageBytes"/>).
+    /// Set it in the accept callback, before the receive loop starts.
+    /// </summary>
+    public int MaxInboundMessageBytes
+    {
+        get => _maxInboundMessageBytes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxInboundMessageBytes = value;
+        }
     }
 
     /// <summary>Called with each complete inbound data message (payload valid only during the call).</summary>
@@ -119,6 +135,68 @@ public sealed class WebSocketConnection : IAsyncDisposable
             try
             {
                 await WriteFrameAsync(opcode, payload, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingSends);
+        }
+    }
+
+    /// <summary>
+    /// Starts a burst of buffered writes if no other send holds the connection and it is open; false otherwise
+    /// (send normally). Between this and <see cref="EndWrites"/> (always call it, in a finally) the caller owns
+    /// the output: it calls <see cref="WriteBuffered"/> for every frame it already has, then <see cref="FlushAsync"/>
+    /// once, so a burst costs one socket write. Pings and pongs wait for <see cref="EndWrites"/>.
+    /// </summary>
+    public bool TryBeginWrites() => IsOpen && _sendLock.Wait(0);
+
+    /// <summary>Buffers one unfragmented data frame (only between <see cref="TryBeginWrites"/> and <see cref="EndWrites"/>).</summary>
+    public void WriteBuffered(WebSocketOpcode opcode, ReadOnlySpan<byte> payload)
+    {
+        if (opcode is not (WebSocketOpcode.Text or WebSocketOpcode.Binary))
+        {
+            throw new ArgumentException("Only data frames can be buffered.", nameof(opcode));
+        }
+
+        if (payload.Length > _options.MaxOutboundMessageBytes)
+        {
+            throw new ArgumentException($"Message of {payload.Length} bytes exceeds the {_options.MaxOutboundMessageBytes}-byte frame limit.", nameof(payload));
+        }
+
+        Span<byte> header = _output.GetSpan(WebSocketFrameWriter.MaxHeaderLength);
+        int n = WebSocketFrameWriter.WriteHeader(header, opcode, fin: true, payload.Length);
+        _output.Advance(n);
+        _output.Write(payload);
+        Volatile.Write(ref _lastSendMs, Environment.TickCount64);
+    }
+
+    /// <summary>Ends a burst started by <see cref="TryBeginWrites"/>.</summary>
+    public void EndWrites() => _sendLock.Release();
+
+    /// <summary>Sends what <see cref="WriteBuffered"/> buffered and waits until the socket has taken it.</summary>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _pendingSends);
+        try
+        {
+            await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                Volatile.Write(ref _sendStartedMs, Environment.TickCount64);
+                ValueTask flush = _connection.FlushOutputAsync(cancellationToken);
+                if (flush.IsCompletedSuccessfully)
+                {
+                    Volatile.Write(ref _sendStartedMs, 0);
+                }
+                else
+                {
+                    await AwaitSendAsync(flush).ConfigureAwait(false);
+                }
             }
             finally
             {
@@ -329,7 +407,7 @@ public sealed class WebSocketConnection : IAsyncDisposable
                     WebSocketProtocolException.Throw(WebSocketCloseStatus.ProtocolError, "Unexpected continuation or new message inside a fragmented one");
                 }
 
-                if (_messageLength + header.PayloadLength > _options.MaxInboundMessageBytes)
+                if (_messageLength + header.PayloadLength > _maxInboundMessageBytes)
                 {
                     WebSocketProtocolException.Throw(WebSocketCloseStatus.MessageTooBig, "Message too big");
                 }
