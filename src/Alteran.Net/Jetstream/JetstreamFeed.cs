@@ -26,7 +26,7 @@ public sealed class JetstreamFeed : IDisposable
     private int _compressingSubscribers;
 
     /// <summary>Starts tailing <paramref name="sequencer"/> from its current head.</summary>
-    public JetstreamFeed(Sequencer sequencer, int ringCapacity = 16_384, long ringByteBudget = 64L << 20)
+    public JetstreamFeed(Sequencer sequencer, int ringCapacity = 16_384, long ringByteBudget = 16L << 20)
     {
         ArgumentNullException.ThrowIfNull(sequencer);
         _sequencer = sequencer;
