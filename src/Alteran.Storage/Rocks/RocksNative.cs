@@ -32,6 +32,7 @@ internal static unsafe partial class RocksNative
     [LibraryImport(Lib)] public static partial void rocksdb_options_set_bottommost_compression(nint opt, int type);
     [LibraryImport(Lib)] public static partial void rocksdb_options_set_prefix_extractor(nint opt, nint sliceTransform);
     [LibraryImport(Lib)] public static partial void rocksdb_options_set_memtable_prefix_bloom_size_ratio(nint opt, double ratio);
+    [LibraryImport(Lib)] public static partial void rocksdb_options_set_memtable_whole_key_filtering(nint opt, byte value);
     [LibraryImport(Lib)] public static partial void rocksdb_options_set_level_compaction_dynamic_level_bytes(nint opt, byte v);
     [LibraryImport(Lib)] public static partial void rocksdb_options_set_block_based_table_factory(nint opt, nint tableOptions);
     [LibraryImport(Lib)] public static partial void rocksdb_options_set_max_total_wal_size(nint opt, ulong n);
