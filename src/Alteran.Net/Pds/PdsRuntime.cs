@@ -212,8 +212,9 @@ public sealed class PdsRuntime : IDisposable
                         SigningKey = rawKey.ToArray(),
                     };
                     // The reference sequences account creation as #identity, #account, #commit, #sync.
-                    accountId = (await store.CreateAccountAsync(row, AccountEventEncoder.Identity(secrets.Did, row.Handle, settings.Time)).ConfigureAwait(false)).AccountId;
-                    await store.AppendEventAsync(accountId, AccountEventEncoder.Active(secrets.Did, settings.Time)).ConfigureAwait(false);
+                    accountId = (await Published(sequencer, frame => store.CreateAccountAsync(row, AccountEventEncoder.Identity(secrets.Did, row.Handle, settings.Time), frame)).ConfigureAwait(false)).AccountId;
+                    long id = accountId;
+                    await Published(sequencer, frame => store.AppendEventAsync(id, AccountEventEncoder.Active(secrets.Did, settings.Time), frame)).ConfigureAwait(false);
                     handle = row.Handle;
                 }
                 else
@@ -238,7 +239,10 @@ public sealed class PdsRuntime : IDisposable
                     }
                     if (changed)
                     {
-                        await store.UpdateAccountAsync(row, handleChanged ? AccountEventEncoder.Identity(secrets.Did, row.Handle, settings.Time) : null).ConfigureAwait(false);
+                        if (handleChanged)
+                            await Published(sequencer, frame => store.UpdateAccountAsync(row, AccountEventEncoder.Identity(secrets.Did, row.Handle, settings.Time), frame)).ConfigureAwait(false);
+                        else
+                            await store.UpdateAccountAsync(row).ConfigureAwait(false);
                     }
                     handle = row.Handle ?? secrets.Handle;
                 }
@@ -271,6 +275,19 @@ public sealed class PdsRuntime : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a store write that logs an event and hands its frame to the sequencer at once: otherwise an event logged
+    /// outside the repo service reaches live subscribers only at the sequencer's next gap check (and holds back every
+    /// later commit until then).
+    /// </summary>
+    private static async Task<WriteResult> Published(Sequencer sequencer, Func<Alteran.Storage.Log.EventBuffer, Task<WriteResult>> write)
+    {
+        using var frame = new Alteran.Storage.Log.EventBuffer(1024);
+        WriteResult written = await write(frame).ConfigureAwait(false);
+        sequencer.Publish(written.Seq, frame.Frame.Span);
+        return written;
+    }
+
     /// <summary>Reads the account row.</summary>
     public AccountRow GetAccount() => Store.GetAccount(AccountId) ?? throw new InvalidOperationException("The account row is missing.");
 
@@ -279,7 +296,7 @@ public sealed class PdsRuntime : IDisposable
     {
         AccountRow row = GetAccount();
         row.Handle = handle;
-        await Store.UpdateAccountAsync(row, AccountEventEncoder.Identity(Did, handle, Time)).ConfigureAwait(false);
+        await Published(Sequencer, frame => Store.UpdateAccountAsync(row, AccountEventEncoder.Identity(Did, handle, Time), frame)).ConfigureAwait(false);
         _handle = handle;
     }
 

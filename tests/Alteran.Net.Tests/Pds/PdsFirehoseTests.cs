@@ -63,4 +63,30 @@ public sealed class PdsFirehoseTests
         }
         await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
     }
+
+    [Fact]
+    public async Task A_handle_change_is_published_at_once_not_by_the_gap_check()
+    {
+        // With the gap check an hour away, the #identity frame can only arrive if updateHandle publishes it itself.
+        var firehose = new FirehoseOptions { GapTimeout = TimeSpan.FromHours(1), TickInterval = TimeSpan.FromHours(1) };
+        await using PdsTestHost host = await PdsTestHost.StartAsync(firehose: firehose);
+        (string access, _) = await host.LoginOkAsync();
+        var ws = new ClientWebSocket();
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            await ws.ConnectAsync(new Uri($"ws://{host.Http.BaseAddress!.Authority}/xrpc/{FirehoseXrpc.Nsid}"), cts.Token);
+        using var client = new FirehoseClient(ws);
+        // A commit first (the repo publishes its own events): once its frame arrives the subscriber is surely live.
+        Reply post = await host.PostAsync("xrpc/com.atproto.repo.createRecord",
+            $$$"""{"repo":"{{{host.Pds.Did}}}","collection":"app.bsky.feed.post","record":{"$type":"app.bsky.feed.post","text":"live","createdAt":"2026-11-24T17:00:00.000Z"}}""",
+            access);
+        Assert.Equal(200, post.Status);
+        long head = host.Pds.Store.LastSeq;
+        Assert.Equal(FirehoseMessageKind.Commit, (await client.ReceiveThroughAsync(head, head))[0].Kind);
+
+        Assert.Equal(200, (await host.PostAsync("xrpc/com.atproto.identity.updateHandle", """{"handle":"carol.test"}""", access)).Status);
+        List<FirehoseFrame> live = await client.ReceiveThroughAsync(head + 1, head + 1);
+        Assert.Equal(FirehoseMessageKind.Identity, live[^1].Kind);
+        Assert.Equal("carol.test", live[^1].Identity!.Handle);
+        await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+    }
 }

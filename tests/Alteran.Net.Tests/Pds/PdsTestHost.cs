@@ -37,7 +37,8 @@ internal sealed class PdsTestHost : IAsyncDisposable
     public HttpClient Http { get; private set; } = null!;
     public StringWriter Console { get; private set; } = new();
 
-    public static async Task<PdsTestHost> StartAsync(Action<AlteranOptions>? configure = null, TimeSpan? accessLifetime = null)
+    public static async Task<PdsTestHost> StartAsync(Action<AlteranOptions>? configure = null, TimeSpan? accessLifetime = null,
+        Alteran.Net.Firehose.FirehoseOptions? firehose = null)
     {
         string dir = Path.Combine(Path.GetTempPath(), "alteran-pds-tests", Guid.NewGuid().ToString("N"));
         var settings = new PdsRuntimeSettings
@@ -46,6 +47,7 @@ internal sealed class PdsTestHost : IAsyncDisposable
             PasswordHash = new PasswordHashParameters(64, 1),
             AccessLifetime = accessLifetime ?? TimeSpan.FromMinutes(120),
             Store = new StoreOptions { BlockCacheBytes = 8 << 20, MemtableBudgetBytes = 8 << 20, WriteBufferBytes = 2 << 20 },
+            Firehose = firehose,
         };
         var host = new PdsTestHost(dir, configure, settings);
         await host.OpenAsync();
