@@ -170,7 +170,7 @@ public sealed class FirehoseXrpc : IDisposable
                         // Write this frame and every further one already published, then flush once.
                         if (WriteAvailable(ws, ring, frame!, ref next))
                         {
-                            if (!await FlushAsync(ws).ConfigureAwait(false))
+                            if (!await ws.TryFlushAsync().ConfigureAwait(false))
                                 return;
                         }
                         else
@@ -242,19 +242,6 @@ public sealed class FirehoseXrpc : IDisposable
             ws.EndWrites();
         }
         return true;
-    }
-
-    private static async ValueTask<bool> FlushAsync(WebSocketConnection ws)
-    {
-        try
-        {
-            await ws.FlushAsync().ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
-        {
-            return false;
-        }
     }
 
     // Sends one batch of events from the log starting at `next`; returns the next seq wanted (-1 when the socket failed).

@@ -150,7 +150,7 @@ public sealed class JetstreamSubscription
                         // Write what this batch and the ones already after it hold for the subscriber, flush once.
                         if (WriteAvailable(ws, sub, ring, batch!, ref next, ref skipBeforeUs))
                         {
-                            if (!await FlushAsync(ws).ConfigureAwait(false))
+                            if (!await ws.TryFlushAsync().ConfigureAwait(false))
                                 return;
                         }
                         else
@@ -273,19 +273,6 @@ public sealed class JetstreamSubscription
             return false;
         payload = sub.Compress ? e.GetOrCreateCompressed() : e.Json;
         return filter.AcceptsSize(payload.Length);
-    }
-
-    private static async ValueTask<bool> FlushAsync(WebSocketConnection ws)
-    {
-        try
-        {
-            await ws.FlushAsync().ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
-        {
-            return false;
-        }
     }
 
     // Sends the batch's events that the subscriber's current filter wants. `skipBeforeUs` drops events before a

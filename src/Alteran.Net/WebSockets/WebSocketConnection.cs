@@ -178,6 +178,23 @@ public sealed class WebSocketConnection : IAsyncDisposable
     /// <summary>Ends a burst started by <see cref="TryBeginWrites"/>.</summary>
     public void EndWrites() => _sendLock.Release();
 
+    /// <summary>
+    /// <see cref="FlushAsync"/> for stream senders: false instead of an exception when the connection is gone or
+    /// closing (the sender then just stops).
+    /// </summary>
+    public async ValueTask<bool> TryFlushAsync()
+    {
+        try
+        {
+            await FlushAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Sends what <see cref="WriteBuffered"/> buffered and waits until the socket has taken it.</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {

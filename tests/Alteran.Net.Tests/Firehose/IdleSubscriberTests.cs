@@ -12,6 +12,7 @@ namespace Alteran.Net.Tests.Firehose;
 /// <summary>
 /// Idle (caught-up) subscribers: no periodic wake-up is needed for a closed one to end, and each costs little memory.
 /// </summary>
+[Collection(MemoryMeasurement.Name)]
 public sealed class IdleSubscriberTests(ITestOutputHelper output)
 {
     // A gap-check period far beyond the test: nothing periodic can be what ends the closed subscriber.
