@@ -24,7 +24,6 @@ internal static class Program
             return await InitAsync(args[1..]).ConfigureAwait(false);
         }
 
-        MallocArenas.Apply(); // before the store opens: RocksDB's threads then share two arenas
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
         string? configFile = Environment.GetEnvironmentVariable("ALTERAN_CONFIG");
         if (!string.IsNullOrWhiteSpace(configFile))
