@@ -35,8 +35,18 @@ internal readonly record struct FirehoseFrame(int Op, string? Type, long Seq, st
         long seq = -1;
         string? path = null;
         var body = new DagCborReader(frame[header.BytesConsumed..]);
+        ReadSeqAndFirstPath(ref body, ref seq, ref path);
+        return new FirehoseFrame(op, type, seq, path);
+    }
+
+    /// <summary>
+    /// Reads <c>seq</c> and <c>ops[0].path</c> from a commit body map, stopping once both are known. A body cut short
+    /// throws <see cref="DagCborException"/> with whatever was read so far already stored.
+    /// </summary>
+    public static void ReadSeqAndFirstPath(ref DagCborReader body, ref long seq, ref string? path)
+    {
         int m = body.ReadMapHeader();
-        for (int i = 0; i < m; i++)
+        for (int i = 0; i < m && (seq < 0 || path is null); i++)
         {
             ReadOnlySpan<byte> key = body.ReadMapKey();
             if (key.SequenceEqual("seq"u8))
@@ -73,7 +83,5 @@ internal readonly record struct FirehoseFrame(int Op, string? Type, long Seq, st
                 body.SkipValue();
             }
         }
-
-        return new FirehoseFrame(op, type, seq, path);
     }
 }

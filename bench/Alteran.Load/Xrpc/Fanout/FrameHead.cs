@@ -75,44 +75,7 @@ internal static class FrameHeadPath
             }
 
             var body = new DagCborReader(head[header.BytesConsumed..]);
-            int m = body.ReadMapHeader();
-            for (int i = 0; i < m && (seq < 0 || path is null); i++)
-            {
-                ReadOnlySpan<byte> key = body.ReadMapKey();
-                if (key.SequenceEqual("seq"u8))
-                {
-                    seq = body.ReadInt();
-                }
-                else if (key.SequenceEqual("ops"u8) && body.PeekKind() == CborKind.Array)
-                {
-                    int count = body.ReadArrayHeader();
-                    for (int j = 0; j < count; j++)
-                    {
-                        if (j > 0)
-                        {
-                            body.SkipValue();
-                            continue;
-                        }
-
-                        int fields = body.ReadMapHeader();
-                        for (int f = 0; f < fields; f++)
-                        {
-                            if (body.ReadMapKey().SequenceEqual("path"u8))
-                            {
-                                path = System.Text.Encoding.UTF8.GetString(body.ReadText());
-                            }
-                            else
-                            {
-                                body.SkipValue();
-                            }
-                        }
-                    }
-                }
-                else
-                {
-                    body.SkipValue();
-                }
-            }
+            FirehoseFrame.ReadSeqAndFirstPath(ref body, ref seq, ref path);
         }
         catch (DagCborException)
         {
