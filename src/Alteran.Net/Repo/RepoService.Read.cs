@@ -202,19 +202,26 @@ public sealed partial class RepoService
     public List<Cid> WriteBlocks(long account, ReadOnlySpan<Cid> cids, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var collector = new BlockCollector(new byte[cids.Length][]);
-        _store.GetBlocks(account, cids, ref collector);
+        byte[]?[] blocks = ReadBlocks(account, cids);
         var missing = new List<Cid>();
         for (int i = 0; i < cids.Length; i++)
-            if (collector.Blocks[i] is null)
+            if (blocks[i] is null)
                 missing.Add(cids[i]);
         if (missing.Count > 0)
             return missing;
         var car = new CarWriter(output);
         car.WriteHeader([]);
         for (int i = 0; i < cids.Length; i++)
-            car.WriteBlock(cids[i], collector.Blocks[i]);
+            car.WriteBlock(cids[i], blocks[i]);
         return missing;
+    }
+
+    /// <summary>The repo's blocks <paramref name="cids"/>, in order; null where the repo has no such block.</summary>
+    public byte[]?[] ReadBlocks(long account, ReadOnlySpan<Cid> cids)
+    {
+        var collector = new BlockCollector(new byte[cids.Length][]);
+        _store.GetBlocks(account, cids, ref collector);
+        return collector.Blocks;
     }
 
     private struct BlockCollector(byte[]?[] blocks) : IBlockVisitor

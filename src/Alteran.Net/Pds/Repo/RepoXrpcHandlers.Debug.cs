@@ -3,6 +3,7 @@ using System.Text.Json;
 using Alteran.Net.Http;
 using Alteran.Net.Repo;
 using Alteran.Net.Xrpc;
+using Alteran.Protocol;
 using Alteran.Protocol.DataModel;
 using Alteran.Storage.Accounts;
 
@@ -14,7 +15,7 @@ public sealed partial class RepoXrpcHandlers
     private const int JsonFlushBytes = 64 * 1024;
 
     /// <summary>
-    /// <c>com.atproto.sync.getRepo.json</c> (an Alteran debugging route, not an atproto lexicon): the repo's records as
+    /// <c>com.atproto.sync.getRepo.json</c> and <c>getCheckout.json</c> (Alteran debugging routes, not atproto lexicons): the repo's records as
     /// JSON, <c>{did, head, rev, records: [{uri, cid, value}]}</c>, streamed in collection then rkey order. Reads pages
     /// of the live record index, so a commit landing mid-stream may show through; use <c>getRepo</c> for a snapshot.
     /// </summary>
@@ -59,6 +60,56 @@ public sealed partial class RepoXrpcHandlers
         json.WriteEndObject();
         await FlushJsonAsync(json, buffer, body, context.ConnectionAborted).ConfigureAwait(false);
         await body.CompleteAsync(context.ConnectionAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>com.atproto.sync.getBlocks.json</c> (an Alteran debugging route): repo blocks decoded to the atproto JSON
+    /// form, <c>{blocks: [{cid, value}], missing: [cid]}</c>. CIDs come as repeated <c>cids</c> parameters (as for
+    /// <c>getBlocks</c>) and/or comma-separated (as Alteran took them); at most <see cref="MaxGetBlocks"/>, each a valid
+    /// CID (400 otherwise). Unlike <c>getBlocks</c>, missing blocks are listed rather than failing the request.
+    /// </summary>
+    private ValueTask GetBlocksJsonAsync(HttpContext context)
+    {
+        AccountRow account = RequireServedRepo(context.Request.Query.GetString("did"u8));
+        var texts = new List<string>();
+        context.Request.Query.GetAll("cids"u8, texts, MaxGetBlocks + 1);
+        var cids = new List<Cid>();
+        foreach (string text in texts)
+        {
+            foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (cids.Count == MaxGetBlocks)
+                    throw XrpcException.InvalidRequest($"At most {MaxGetBlocks} cids per request");
+                cids.Add(ParseCid(part, "cids"));
+            }
+        }
+        if (cids.Count == 0)
+            throw XrpcException.InvalidRequest("Parameter 'cids' is required");
+
+        byte[]?[] blocks = _repo.ReadBlocks(account.AccountId, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(cids));
+        context.Response.WriteJson((cids, blocks), static (json, state) =>
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("blocks"u8);
+            for (int i = 0; i < state.cids.Count; i++)
+            {
+                if (state.blocks[i] is not { } block)
+                    continue;
+                json.WriteStartObject();
+                json.WriteString("cid"u8, state.cids[i].ToString());
+                json.WritePropertyName("value"u8);
+                DagJson.CborToJson(block, json);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("missing"u8);
+            for (int i = 0; i < state.cids.Count; i++)
+                if (state.blocks[i] is null)
+                    json.WriteStringValue(state.cids[i].ToString());
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+        return ValueTask.CompletedTask;
     }
 
     private static async ValueTask FlushJsonAsync(Utf8JsonWriter json, ArrayBufferWriter<byte> buffer, ResponseBodyWriter body, CancellationToken cancellationToken)

@@ -71,7 +71,9 @@ public sealed partial class RepoXrpcHandlers
         router.MapQuery("com.atproto.sync.getBlob", GetBlobAsync);
         router.MapQuery("com.atproto.sync.listRepos", ListRepos);
         router.MapQuery("com.atproto.sync.listBlobs", ListBlobs);
-        router.MapQuery("com.atproto.sync.getRepo.json", GetRepoJsonAsync); // Alteran debugging variant
+        router.MapQuery("com.atproto.sync.getRepo.json", GetRepoJsonAsync); // Alteran debugging variants
+        router.MapQuery("com.atproto.sync.getCheckout.json", GetRepoJsonAsync); // Alteran's name for the same view
+        router.MapQuery("com.atproto.sync.getBlocks.json", GetBlocksJsonAsync);
     }
 
     // ------------------------------------------------------------------------------------------------ accounts

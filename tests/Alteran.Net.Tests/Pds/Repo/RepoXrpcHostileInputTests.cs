@@ -65,6 +65,10 @@ public sealed class RepoXrpcHostileInputTests
             $"com.atproto.sync.getBlob?did={a.Did}",
             $"com.atproto.sync.getBlocks?did={a.Did}&cids=" + string.Join("&cids=", Enumerable.Repeat("x", 1001)),
             $"com.atproto.sync.getRepo.json?did=nope",
+            $"com.atproto.sync.getCheckout.json?did=nope",
+            $"com.atproto.sync.getBlocks.json?did={a.Did}&cids=,,,",
+            $"com.atproto.sync.getBlocks.json?did={a.Did}&cids=" + string.Join(",", Enumerable.Repeat("x", 1001)),
+            $"com.atproto.sync.getBlocks.json?did={a.Did}&cids=" + string.Join("&cids=", Enumerable.Repeat("x", 1001)),
         ];
         foreach (string query in queries)
         {

@@ -85,7 +85,7 @@ public sealed class SyncXrpcTests
     }
 
     [Fact]
-    public async Task GetRepoJson_ListsEveryRecordWithHead()
+    public async Task JsonViews_GetRepoAndCheckoutListEveryRecord_GetBlocksDecodesBlocks()
     {
         await using var f = PdsRepoFixture.Start();
         PdsTestAccount a = await f.CreateAccountAsync();
@@ -100,6 +100,24 @@ public sealed class SyncXrpcTests
         Assert.Contains($"at://{a.Did}/app.bsky.actor.profile/self", listed);
         Assert.Equal("A", repo.GetProperty("records")[0].GetProperty("value").GetProperty("displayName").GetString());
         await PdsRepoFixture.AssertErrorAsync(await f.GetAsync("com.atproto.sync.getRepo.json?did=did:plc:unknownunknownunknown"), 400, "RepoNotFound");
+
+        // getCheckout.json: Alteran's other name for the same view.
+        JsonElement checkout = await PdsRepoFixture.OkJsonAsync(await f.GetAsync($"com.atproto.sync.getCheckout.json?did={a.Did}"));
+        Assert.Equal(listed, checkout.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("uri").GetString()!).ToArray());
+
+        // getBlocks.json: blocks as JSON, repeated and comma-separated cids, missing ones listed.
+        string head = repo.GetProperty("head").GetString()!;
+        string recordCid = repo.GetProperty("records")[0].GetProperty("cid").GetString()!;
+        string absent = Alteran.Protocol.Cid.ForDagCbor("not in the repo"u8).ToString();
+        JsonElement blocks = await PdsRepoFixture.OkJsonAsync(await f.GetAsync($"com.atproto.sync.getBlocks.json?did={a.Did}&cids={head},{absent}&cids={recordCid}"));
+        JsonElement[] found = blocks.GetProperty("blocks").EnumerateArray().ToArray();
+        Assert.Equal([head, recordCid], found.Select(b => b.GetProperty("cid").GetString()!).ToArray());
+        Assert.Equal(a.Did, found[0].GetProperty("value").GetProperty("did").GetString());
+        Assert.Equal(3, found[0].GetProperty("value").GetProperty("version").GetInt32());
+        Assert.Equal("A", found[1].GetProperty("value").GetProperty("displayName").GetString());
+        Assert.Equal([absent], blocks.GetProperty("missing").EnumerateArray().Select(m => m.GetString()!).ToArray());
+        await PdsRepoFixture.AssertErrorAsync(await f.GetAsync($"com.atproto.sync.getBlocks.json?did={a.Did}&cids=not-a-cid"), 400, "InvalidRequest");
+        await PdsRepoFixture.AssertErrorAsync(await f.GetAsync($"com.atproto.sync.getBlocks.json?did={a.Did}"), 400, "InvalidRequest");
     }
 
     [Theory]
