@@ -68,9 +68,9 @@ public sealed class IdentityRoutes(PdsRuntime pds)
     /// </summary>
     private async ValueTask VerifyHandleAsync(string handle, CancellationToken cancellationToken)
     {
-        string host = pds.Hostname;
+        string host = pds.Hostname; // a DNS name with an optional :port (checked at start-up)
         int colon = host.LastIndexOf(':');
-        if (colon > 0 && host.IndexOf(']') < colon)
+        if (colon > 0)
             host = host[..colon];
         if (handle == host || handle.EndsWith("." + host, StringComparison.Ordinal))
             return;

@@ -71,18 +71,7 @@ public sealed partial class RepoXrpcHandlers
     private ValueTask GetBlocksJsonAsync(HttpContext context)
     {
         AccountRow account = RequireServedRepo(context.Request.Query.GetString("did"u8));
-        var texts = new List<string>();
-        context.Request.Query.GetAll("cids"u8, texts, MaxGetBlocks + 1);
-        var cids = new List<Cid>();
-        foreach (string text in texts)
-        {
-            foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                if (cids.Count == MaxGetBlocks)
-                    throw XrpcException.InvalidRequest($"At most {MaxGetBlocks} cids per request");
-                cids.Add(ParseCid(part, "cids"));
-            }
-        }
+        List<Cid> cids = CidsParam(context, commaLists: true);
         if (cids.Count == 0)
             throw XrpcException.InvalidRequest("Parameter 'cids' is required");
 

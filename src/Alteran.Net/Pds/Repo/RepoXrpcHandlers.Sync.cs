@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.InteropServices;
 using System.Text;
 using Alteran.Net.Http;
 using Alteran.Net.Repo;
@@ -84,15 +85,9 @@ public sealed partial class RepoXrpcHandlers
     private ValueTask GetBlocksAsync(HttpContext context)
     {
         AccountRow account = RequireServedRepo(context.Request.Query.GetString("did"u8));
-        var texts = new List<string>();
-        context.Request.Query.GetAll("cids"u8, texts, MaxGetBlocks + 1);
-        if (texts.Count > MaxGetBlocks)
-            throw XrpcException.InvalidRequest($"At most {MaxGetBlocks} cids per request");
-        var cids = new Cid[texts.Count];
-        for (int i = 0; i < cids.Length; i++)
-            cids[i] = ParseCid(texts[i], "cids");
+        List<Cid> cids = CidsParam(context, commaLists: false);
         var car = new ArrayBufferWriter<byte>(4096);
-        List<Cid> missing = _repo.WriteBlocks(account.AccountId, cids, car);
+        List<Cid> missing = _repo.WriteBlocks(account.AccountId, CollectionsMarshal.AsSpan(cids), car);
         if (missing.Count > 0)
         {
             var message = new StringBuilder("Could not find cids: ");
@@ -102,6 +97,29 @@ public sealed partial class RepoXrpcHandlers
         }
         context.Response.WriteBody(car.WrittenSpan, CarContentType);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The <c>cids</c> parameters: at most <see cref="MaxGetBlocks"/>, each a valid CID (400 otherwise). With
+    /// <paramref name="commaLists"/> a value may also hold several, comma-separated (Alteran's <c>getBlocks.json</c>).
+    /// </summary>
+    private static List<Cid> CidsParam(HttpContext context, bool commaLists)
+    {
+        var texts = new List<string>();
+        context.Request.Query.GetAll("cids"u8, texts, MaxGetBlocks + 1);
+        if (!commaLists && texts.Count > MaxGetBlocks)
+            throw XrpcException.InvalidRequest($"At most {MaxGetBlocks} cids per request");
+        var cids = new List<Cid>(Math.Min(texts.Count, MaxGetBlocks));
+        foreach (string text in texts)
+        {
+            foreach (string part in commaLists ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [text])
+            {
+                if (cids.Count == MaxGetBlocks)
+                    throw XrpcException.InvalidRequest($"At most {MaxGetBlocks} cids per request");
+                cids.Add(ParseCid(part, "cids"));
+            }
+        }
+        return cids;
     }
 
     private ValueTask GetLatestCommit(HttpContext context)

@@ -26,7 +26,7 @@ public sealed partial class RepoXrpcHandlers
         string collection = CheckCollection(RequiredString(body, "collection"));
         bool? validate = OptionalBool(body, "validate");
         string rkey = OptionalString(body, "rkey") is { } given ? CheckRecordKey(collection, given, validate) : _rkeyClock.Next().ToString();
-        Cid? swapCommit = OptionalString(body, "swapCommit") is { } sc ? ParseCid(sc, "swapCommit") : null;
+        Cid? swapCommit = OptionalCid(body, "swapCommit");
         PreparedRecord record = PrepareRecord(collection, RecordElement(body, "record"), validate);
 
         RepoCommitResult result = await CommitAsync(account, [RepoWriteOp.Create(collection, rkey, record.Cbor)], swapCommit, context).ConfigureAwait(false);
@@ -51,26 +51,23 @@ public sealed partial class RepoXrpcHandlers
         string collection = CheckCollection(RequiredString(body, "collection"));
         bool? validate = OptionalBool(body, "validate");
         string rkey = CheckRecordKey(collection, RequiredString(body, "rkey"), validate);
-        Cid? swapCommit = OptionalString(body, "swapCommit") is { } sc ? ParseCid(sc, "swapCommit") : null;
+        Cid? swapCommit = OptionalCid(body, "swapCommit");
         // swapRecord: absent = no check; null = the record must not exist; a CID = the record must be that.
         bool checkSwap = body.TryGetProperty("swapRecord"u8, out JsonElement swapElement);
-        Cid? swapRecord = checkSwap && swapElement.ValueKind != JsonValueKind.Null
-            ? ParseCid(OptionalString(body, "swapRecord")!, "swapRecord")
-            : null;
+        Cid? swapRecord = checkSwap ? OptionalCid(body, "swapRecord") : null;
         PreparedRecord record = PrepareRecord(collection, RecordElement(body, "record"), validate);
 
         RepoWriteOp op = RepoWriteOp.Put(collection, rkey, record.Cbor, checkSwap, swapRecord);
         RepoCommitResult result = await CommitAsync(account, [op], swapCommit, context).ConfigureAwait(false);
-        string uri = AtUri(account.Did, collection, rkey);
-        Cid cid = Cid.ForDagCbor(record.Cbor);
-        context.Response.WriteJson((uri, cid, result, record.ValidationStatus), static (w, s) =>
+        RepoWriteResult write = result.Results[0]; // uri and record CID, also for a no-op put
+        context.Response.WriteJson((write, result, record.ValidationStatus), static (w, s) =>
         {
             w.WriteStartObject();
-            w.WriteString("uri"u8, s.uri);
-            w.WriteString("cid"u8, s.cid.ToString());
+            w.WriteString("uri"u8, s.write.Uri);
+            w.WriteString("cid"u8, s.write.Cid!.Value.ToString());
             if (!s.result.NoOp)
                 WriteCommitMeta(w, s.result);
-            if (s.Item4 is { } status)
+            if (s.Item3 is { } status)
                 w.WriteString("validationStatus"u8, status);
             w.WriteEndObject();
         });
@@ -83,8 +80,8 @@ public sealed partial class RepoXrpcHandlers
         AccountRow account = RequireOwnRepo(context, RequiredString(body, "repo"));
         string collection = CheckCollection(RequiredString(body, "collection"));
         string rkey = CheckRkey(RequiredString(body, "rkey"));
-        Cid? swapCommit = OptionalString(body, "swapCommit") is { } sc ? ParseCid(sc, "swapCommit") : null;
-        Cid? swapRecord = OptionalString(body, "swapRecord") is { } sr ? ParseCid(sr, "swapRecord") : null;
+        Cid? swapCommit = OptionalCid(body, "swapCommit");
+        Cid? swapRecord = OptionalCid(body, "swapRecord");
 
         // Deleting a missing record is a successful no-op (reference PDS), unless a swap demands a record.
         if (swapRecord is null && !_repo.TryGetRecord(account.AccountId, collection, rkey, out _, out _))
@@ -110,7 +107,7 @@ public sealed partial class RepoXrpcHandlers
         JsonElement body = doc.RootElement;
         AccountRow account = RequireOwnRepo(context, RequiredString(body, "repo"));
         bool? validate = OptionalBool(body, "validate");
-        Cid? swapCommit = OptionalString(body, "swapCommit") is { } sc ? ParseCid(sc, "swapCommit") : null;
+        Cid? swapCommit = OptionalCid(body, "swapCommit");
         if (!body.TryGetProperty("writes"u8, out JsonElement writes) || writes.ValueKind != JsonValueKind.Array)
             throw XrpcException.InvalidRequest("Input must have the property \"writes\" (an array)");
         int count = writes.GetArrayLength();

@@ -178,6 +178,9 @@ public sealed partial class RepoXrpcHandlers
             : throw XrpcException.InvalidRequest($"Input/{name} must be a string");
     }
 
+    private static Cid? OptionalCid(JsonElement body, string name) =>
+        OptionalString(body, name) is { } text ? ParseCid(text, name) : null;
+
     private static string RequiredString(JsonElement body, string name) =>
         OptionalString(body, name) ?? throw XrpcException.InvalidRequest($"Input must have the property \"{name}\"");
 
